@@ -1,0 +1,1 @@
+"""HTTP edge: thin routers that parse, authenticate, call one handler and answer."""

@@ -1,0 +1,83 @@
+"""The application factory: routes, error rendering and the database lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+
+from gridbase import __version__
+from gridbase.api import applications, fields, instance, rows, tables, users, workspaces
+from gridbase.api.responses import JSONResponse, error_response
+from gridbase.config import Settings, load_settings
+from gridbase.errors import ApiError, PlainError
+from gridbase.handlers.services import Services
+from gridbase.storage.engine import Database
+
+__all__ = ["create_app"]
+
+
+def _path_exists_with_slash(app: FastAPI, request: Request) -> bool:
+    scope = dict(request.scope)
+    scope["path"] = request.url.path + "/"
+    return any(route.matches(scope)[0] != Match.NONE for route in app.router.routes)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> Response:
+        headers = {"WWW-Authenticate": 'JWT realm="api"'} if exc.status == 401 else None
+        return error_response(exc.status, exc.body(), headers)
+
+    @app.exception_handler(PlainError)
+    async def plain_error(_request: Request, exc: PlainError) -> Response:
+        return error_response(exc.status, {"detail": exc.detail}, exc.headers)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        path = request.url.path
+        if exc.status_code == 404:
+            if not path.endswith("/") and _path_exists_with_slash(app, request):
+                return error_response(404, {
+                    "error": "URL_TRAILING_SLASH_MISSING",
+                    "detail": "A valid URL must end with a trailing slash. Please, redirect "
+                              f"requests to {path}/",
+                })
+            return error_response(404, {"error": "URL_NOT_FOUND",
+                                        "detail": f"URL {path} not found."})
+        if exc.status_code == 405:
+            return error_response(405, {"detail": f'Method "{request.method}" not allowed.'})
+        return error_response(exc.status_code, {"detail": exc.detail})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+        return error_response(400, {"error": "ERROR_QUERY_PARAMETER_VALIDATION",
+                                    "detail": str(exc.errors())})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI app; the database is opened and closed with the app's lifespan."""
+    settings = settings or load_settings()
+    services = Services(settings=settings, db=Database(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await services.db.dispose()
+
+    app = FastAPI(
+        title="gridbase API", version=__version__, lifespan=lifespan,
+        redirect_slashes=False, docs_url=None, redoc_url=None, openapi_url=None,
+        default_response_class=JSONResponse,
+    )
+    app.state.services = services
+    _install_error_handlers(app)
+    for module in (instance, users, workspaces, applications, tables, fields, rows):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,196 @@
+"""The contract every field type implements.
+
+A field type knows everything about one kind of value: its column, how to read it to
+JSON and validate it from JSON, its type-specific properties, how to turn it into text
+and back (for conversions and link labels), and an example value for the docs.
+Types that store nothing in the row's own table (links) override the async hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import sqlalchemy as sa
+
+from gridbase.errors import body_error, field_error
+from gridbase.fields.model import FieldSpec, TableSchema
+
+if TYPE_CHECKING:
+    from gridbase.fields.context import FieldContext
+
+__all__ = ["CellError", "FieldType", "PropSpec", "READ_ONLY_MESSAGE"]
+
+READ_ONLY_MESSAGE = "Field of type {type} is read only and should not be set manually."
+
+
+class CellError(Exception):
+    """A value refused for one cell; the row handler gathers these per field and item."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def entry(self) -> list[dict[str, str]]:
+        return field_error(self.message, self.code)
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    """A type-specific property: its default and the JSON types it accepts."""
+
+    default: Any
+    kinds: tuple[type, ...]
+    nullable: bool = False
+    choices: tuple[Any, ...] | None = None
+
+
+class FieldType:
+    """Base class: a plain column, stored as given, read back as stored."""
+
+    type: ClassVar[str] = ""
+    read_only: ClassVar[bool] = False
+    can_be_primary: ClassVar[bool] = True
+    has_column: ClassVar[bool] = True
+    props: ClassVar[dict[str, PropSpec]] = {}
+
+    # -- schema ---------------------------------------------------------------
+
+    def column(self, spec: FieldSpec) -> sa.Column[Any]:
+        """The SQL column that stores this field in the user table."""
+        return sa.Column(spec.column_name, sa.Text, nullable=True)
+
+    def source_column(self, spec: FieldSpec) -> str:
+        """Which column of the row holds the value (a few types read the row's own)."""
+        return spec.column_name
+
+    def clean_props(self, raw: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+        """Validate type-specific properties from a request, merged over `current`."""
+        cleaned = dict(current or {})
+        errors: dict[str, Any] = {}
+        for name, prop in self.props.items():
+            if name not in raw:
+                cleaned.setdefault(name, prop.default)
+                continue
+            value = raw[name]
+            if value is None and prop.nullable:
+                cleaned[name] = None
+            elif value is None:
+                errors[name] = field_error("This field may not be null.", "null")
+            elif not isinstance(value, prop.kinds) or (
+                isinstance(value, bool) and bool not in prop.kinds
+            ):
+                errors[name] = field_error("Not a valid value.", "invalid")
+            elif prop.choices is not None and value not in prop.choices:
+                errors[name] = field_error(f'"{value}" is not a valid choice.', "invalid_choice")
+            else:
+                cleaned[name] = value
+        if errors:
+            raise body_error(errors)
+        return self.check_props(cleaned)
+
+    def check_props(self, props: dict[str, Any]) -> dict[str, Any]:
+        """Cross-property checks after the per-key ones; override where needed."""
+        return props
+
+    def props_json(self, spec: FieldSpec) -> dict[str, Any]:
+        """Type-specific keys of the field's JSON."""
+        return {name: spec.props.get(name, prop.default) for name, prop in self.props.items()}
+
+    # -- values -----------------------------------------------------------------
+
+    def to_db(self, spec: FieldSpec, value: Any) -> Any:
+        """Validate one JSON value from a request and return what is stored."""
+        return value
+
+    def to_json(self, spec: FieldSpec, value: Any) -> Any:
+        """Turn one stored value into its JSON form."""
+        return value
+
+    def default_value(self, spec: FieldSpec) -> Any:
+        """Stored when a create request leaves the field out."""
+        return None
+
+    def to_text(self, spec: FieldSpec, value: Any) -> str:
+        """A JSON value of this type as plain text: link labels, search and conversions."""
+        return "" if value is None else str(value)
+
+    def from_text(self, spec: FieldSpec, text: str) -> Any:
+        """Best effort conversion of text to a stored value; the empty value when it does not fit."""
+        try:
+            return self.to_db(spec, text)
+        except CellError:
+            return self.to_db(spec, None)
+
+    def needs_conversion(self, old: FieldSpec, new: FieldSpec) -> bool:
+        """Whether a property change of the same type must rewrite the stored values."""
+        return False
+
+    def example(self, spec: FieldSpec) -> Any:
+        """An example request value for the generated docs."""
+        return "string"
+
+    # -- async hooks for types that need the database ----------------------------
+
+    async def prepare(
+        self, ctx: FieldContext, spec: FieldSpec, values: Sequence[Any]
+    ) -> list[Any | CellError]:
+        """Validate a batch of values (one per row); each result is a stored value or the
+        `CellError` refusing it. Lookups needing SQL happen here, once per batch."""
+        results: list[Any | CellError] = []
+        for value in values:
+            try:
+                results.append(self.to_db(spec, value))
+            except CellError as error:
+                results.append(error)
+        return results
+
+    async def extra_json(self, ctx: FieldContext, spec: FieldSpec) -> dict[str, Any]:
+        """Type-specific keys of the field's JSON that need the database (link targets)."""
+        return {}
+
+    async def load(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]]
+    ) -> None:
+        """Put JSON values into `rows` (keyed by the field's column name) in place."""
+        source = self.source_column(spec)
+        for row in rows:
+            row[spec.column_name] = self.to_json(spec, row.get(source))
+
+    async def store(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any]
+    ) -> None:
+        """Write values kept outside the row's own columns (links); nothing by default."""
+
+    async def fill_new_rows(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, count: int
+    ) -> list[Any] | None:
+        """Values for rows being inserted, for generated types (autonumber, uuid)."""
+        return None
+
+    async def after_save(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, raw: dict[str, Any],
+        old: FieldSpec | None,
+    ) -> list[int]:
+        """Runs after the field was created (`old` is None), updated or converted to this
+        type, inside the same transaction: options, relations, filling generated values.
+        Returns the ids of other fields it created or changed (a link's related field)."""
+        return []
+
+    async def forget_rows(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, row_ids: list[int]
+    ) -> None:
+        """Rows are being deleted: drop what this field keeps about them elsewhere."""
+
+    def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        """What `order_by` sorts this field by; None when it cannot be sorted."""
+        return table.sa_table.c[self.source_column(spec)]
+
+    async def before_delete(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema
+    ) -> list[int]:
+        """Drop storage kept outside the row's table, before the field is deleted or
+        converted to another type. Returns ids of other fields it deleted (related links)."""
+        return []

@@ -1,0 +1,1 @@
+"""Domain logic: one module per resource; permissions in `policy`."""

@@ -1,0 +1,106 @@
+"""What a row listing asks for, and its translation into SQL pieces.
+
+The API layer fills a `RowQuery` from query parameters; `compile_query` resolves field
+names against the table and returns the WHERE clause, ORDER BY and selected fields.
+Filters and search plug in here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.errors import ApiError
+from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.fields.registry import field_type_registry
+
+__all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
+
+
+@dataclass
+class RowQuery:
+    page: int = 1
+    size: int = 100
+    user_field_names: bool = False
+    include: str | None = None
+    exclude: str | None = None
+    order_by: str | None = None
+    search: str | None = None
+    search_mode: str | None = None
+    exclude_count: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CompiledQuery:
+    where: sa.ColumnElement[bool] | None
+    order_by: list[sa.ColumnElement[Any]]
+    fields: list[FieldSpec]
+
+
+def split_names(raw: str) -> list[str]:
+    """Split a comma-separated list where names with commas are "quoted" (\\ escapes)."""
+    names: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in raw:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    return [n.strip() for n in names if n.strip()]
+
+
+def _resolve(table: TableSchema, name: str, user_field_names: bool) -> FieldSpec | None:
+    spec = table.lookup(name, user_field_names)
+    if spec is None and user_field_names:
+        spec = table.lookup(name, False)
+    return spec
+
+
+def _selected(table: TableSchema, query: RowQuery) -> list[FieldSpec]:
+    fields = table.fields
+    if query.include:
+        wanted = {s.id for n in split_names(query.include)
+                  if (s := _resolve(table, n, query.user_field_names)) is not None}
+        fields = [f for f in fields if f.id in wanted]
+    if query.exclude:
+        unwanted = {s.id for n in split_names(query.exclude)
+                    if (s := _resolve(table, n, query.user_field_names)) is not None}
+        fields = [f for f in fields if f.id not in unwanted]
+    return fields
+
+
+def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]]:
+    clauses: list[sa.ColumnElement[Any]] = []
+    for token in split_names(query.order_by or ""):
+        descending = token.startswith("-")
+        name = token[1:] if token[:1] in "+-" else token
+        spec = table.lookup(name, query.user_field_names)
+        if spec is None:
+            raise ApiError("ERROR_ORDER_BY_FIELD_NOT_FOUND",
+                           f"The field {name} was not found in the table.")
+        expression = field_type_registry.get(spec.type).sort_expression(spec, table)
+        if expression is None:
+            raise ApiError("ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
+                           f"It is not possible to order by {name} because the field type "
+                           f"{spec.type} does not support filtering.")
+        clauses.append(expression.desc().nulls_last() if descending
+                       else expression.asc().nulls_first())
+    return clauses
+
+
+def compile_query(table: TableSchema, query: RowQuery) -> CompiledQuery:
+    return CompiledQuery(where=None, order_by=_order_by(table, query),
+                         fields=_selected(table, query))

@@ -1,0 +1,119 @@
+"""Row bodies in and out: validate request values per field type, build the JSON rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from gridbase.errors import ApiError, body_error, field_error
+from gridbase.fields.base import READ_ONLY_MESSAGE, CellError
+from gridbase.fields.context import FieldContext
+from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.fields.registry import field_type_registry
+
+__all__ = ["ParsedRows", "format_order", "parse_rows", "serialize_rows"]
+
+ORDER_QUANTUM = Decimal("1e-20")
+
+
+def format_order(order: Any) -> str:
+    return f"{Decimal(order).quantize(ORDER_QUANTUM):f}"
+
+
+def not_a_dict(value: Any) -> ApiError:
+    kind = "list" if isinstance(value, list) else type(value).__name__
+    kind = {"str": "str", "int": "int", "NoneType": "NoneType"}.get(kind, kind)
+    return body_error({"non_field_errors": field_error(
+        f"Invalid data. Expected a dictionary, but got {kind}.", "invalid")})
+
+
+class ParsedRows:
+    """Validated values of several rows: per row, the stored value of each given field."""
+
+    def __init__(self, count: int) -> None:
+        self.values: list[dict[int, Any]] = [{} for _ in range(count)]
+
+
+def _collect(
+    table: TableSchema, item: Any, user_field_names: bool, errors: dict[str, Any]
+) -> dict[int, Any]:
+    """The raw values of known fields in one request item; read-only writes fail here."""
+    if not isinstance(item, dict):
+        raise not_a_dict(item)
+    raw: dict[int, Any] = {}
+    for key, value in item.items():
+        spec = table.lookup(key, user_field_names)
+        if spec is None:
+            continue
+        field_type = field_type_registry.get(spec.type)
+        if field_type.read_only:
+            if value is None:
+                errors[key] = field_error("This field may not be null.", "null")
+                continue
+            raise body_error(READ_ONLY_MESSAGE.format(type=spec.type))
+        raw[spec.id] = value
+    return raw
+
+
+async def parse_rows(
+    ctx: FieldContext, table: TableSchema, items: Sequence[Any], user_field_names: bool,
+    *, batch: bool,
+) -> ParsedRows:
+    """Validate request items; all errors are gathered, keyed by index for batches."""
+    item_errors: list[dict[str, Any]] = [{} for _ in items]
+    raws = [_collect(table, item, user_field_names, item_errors[i]) for i, item in enumerate(items)]
+    parsed = ParsedRows(len(items))
+    for spec in table.fields:
+        positions = [i for i, raw in enumerate(raws) if spec.id in raw]
+        if not positions:
+            continue
+        field_type = field_type_registry.get(spec.type)
+        results = await field_type.prepare(ctx, spec, [raws[i][spec.id] for i in positions])
+        key = table.field_key(spec, user_field_names)
+        for position, result in zip(positions, results, strict=True):
+            if isinstance(result, CellError):
+                item_errors[position][key] = result.entry()
+            else:
+                parsed.values[position][spec.id] = result
+    if any(item_errors):
+        if batch:
+            raise body_error({"items": {str(i): e for i, e in enumerate(item_errors) if e}})
+        raise body_error(item_errors[0])
+    return parsed
+
+
+def defaults_for(table: TableSchema, given: dict[int, Any]) -> dict[int, Any]:
+    """Stored values for a new row: what was given, else each field's default."""
+    values = dict(given)
+    for spec in table.fields:
+        field_type = field_type_registry.get(spec.type)
+        if spec.id not in values and not field_type.read_only:
+            values[spec.id] = field_type.default_value(spec)
+    return values
+
+
+def selected_fields(
+    table: TableSchema, include: set[int] | None, exclude: set[int] | None = None
+) -> list[FieldSpec]:
+    return [
+        f for f in table.fields
+        if (include is None or f.id in include) and (exclude is None or f.id not in exclude)
+    ]
+
+
+async def serialize_rows(
+    ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]], user_field_names: bool,
+    fields: list[FieldSpec] | None = None,
+) -> list[dict[str, Any]]:
+    """JSON rows: `id`, `order`, then one key per field in field order."""
+    fields = table.fields if fields is None else fields
+    for spec in fields:
+        await field_type_registry.get(spec.type).load(ctx, spec, table, rows)
+    result = []
+    for row in rows:
+        out: dict[str, Any] = {"id": row["id"], "order": format_order(row["order"])}
+        for spec in fields:
+            out[spec.name if user_field_names else spec.column_name] = row[spec.column_name]
+        result.append(out)
+    return result

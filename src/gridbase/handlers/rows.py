@@ -1,0 +1,242 @@
+"""Rows: list, get, create, update, move and delete, singly or in atomic batches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.errors import ApiError, body_error, field_error
+from gridbase.events import Outbox
+from gridbase.fields.model import TableSchema
+from gridbase.fields.registry import field_type_registry
+from gridbase.handlers.policy import Actor, require
+from gridbase.handlers.row_query import RowQuery, compile_query
+from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
+from gridbase.handlers.services import Services
+from gridbase.storage import rows as sql
+
+__all__ = [
+    "RowPage",
+    "create_rows",
+    "delete_rows",
+    "get_row",
+    "list_rows",
+    "move_row",
+    "update_rows",
+]
+
+
+@dataclass
+class RowPage:
+    count: int | None
+    results: list[dict[str, Any]]
+
+
+def _missing(ids: list[Any], quoted: bool) -> ApiError:
+    shown = [str(i) for i in ids] if quoted else ids
+    return ApiError("ERROR_ROW_DOES_NOT_EXIST", f"The rows {shown} do not exist.")
+
+
+async def _table(
+    svc: Services, conn: AsyncConnection, actor: Actor, table_id: int, operation: str
+) -> TableSchema:
+    table = await svc.schemas.get(conn, table_id)
+    await require(conn, actor, operation, table.workspace_id)
+    return table
+
+
+async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
+    async with svc.db.read() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        compiled = compile_query(table, query)
+        rows = await sql.select_rows(
+            conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
+            limit=query.size, offset=(query.page - 1) * query.size,
+        )
+        count = None if query.exclude_count else await sql.count_rows(
+            conn, table.sa_table, compiled.where)
+        results = await serialize_rows(svc.field_context(conn), table, rows,
+                                       query.user_field_names, compiled.fields)
+        return RowPage(count, results)
+
+
+async def _fetch(
+    svc: Services, conn: AsyncConnection, table: TableSchema, ids: list[int],
+    user_field_names: bool,
+) -> list[dict[str, Any]]:
+    rows = await sql.select_rows(conn, table.sa_table, where=table.sa_table.c.id.in_(ids))
+    by_id = {row["id"]: row for row in rows}
+    ordered = [by_id[i] for i in ids if i in by_id]
+    return await serialize_rows(svc.field_context(conn), table, ordered, user_field_names)
+
+
+async def get_row(
+    svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool
+) -> dict[str, Any]:
+    async with svc.db.read() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        rows = await _fetch(svc, conn, table, [row_id], user_field_names)
+        if not rows:
+            raise _missing([row_id], quoted=True)
+        return rows[0]
+
+
+def _column_values(table: TableSchema, values: dict[int, Any]) -> dict[str, Any]:
+    return {
+        table.by_id[field_id].column_name: value
+        for field_id, value in values.items()
+        if field_type_registry.get(table.by_id[field_id].type).has_column
+    }
+
+
+async def _store_outside(
+    svc: Services, conn: AsyncConnection, table: TableSchema, ids: list[int],
+    values: list[dict[int, Any]],
+) -> None:
+    ctx = svc.field_context(conn)
+    for spec in table.fields:
+        field_type = field_type_registry.get(spec.type)
+        if field_type.has_column:
+            continue
+        given = {row_id: v[spec.id] for row_id, v in zip(ids, values, strict=True) if spec.id in v}
+        if given:
+            await field_type.store(ctx, spec, table, given)
+
+
+async def create_rows(
+    svc: Services, actor: Actor, table_id: int, items: list[Any], *, user_field_names: bool,
+    before_id: int | None, batch: bool, websocket_id: str | None = None,
+) -> list[dict[str, Any]]:
+    outbox = Outbox()
+    async with svc.db.write() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.create")
+        if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
+            raise _missing([before_id], quoted=False)
+        ctx = svc.field_context(conn)
+        parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
+        values = [defaults_for(table, v) for v in parsed.values]
+        orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
+        generated: dict[str, list[Any]] = {}
+        for spec in table.fields:
+            filled = await field_type_registry.get(spec.type).fill_new_rows(
+                ctx, spec, table, len(items))
+            if filled is not None:
+                generated[spec.column_name] = filled
+        inserts = []
+        for i, (row_values, order) in enumerate(zip(values, orders, strict=True)):
+            row = {"order": order, **_column_values(table, row_values)}
+            row.update({column: filled[i] for column, filled in generated.items()})
+            inserts.append(row)
+        ids = await sql.insert_rows(conn, table.sa_table, inserts)
+        await _store_outside(svc, conn, table, ids, values)
+        created = await _fetch(svc, conn, table, ids, False)
+        outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
+                                    "before_row_id": before_id},
+                   table_id=table_id, origin_websocket_id=websocket_id)
+        result = created if not user_field_names else await _fetch(svc, conn, table, ids, True)
+    await svc.events.publish(outbox.events)
+    return result
+
+
+def _row_ids(items: list[Any]) -> list[int]:
+    errors: dict[str, Any] = {}
+    ids: list[int] = []
+    for index, item in enumerate(items):
+        raw = item.get("id") if isinstance(item, dict) else None
+        if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+            code = "required" if raw is None else "invalid"
+            message = "This field is required." if raw is None else "A valid integer is required."
+            errors[str(index)] = {"id": field_error(message, code)}
+        else:
+            ids.append(int(raw))
+    if errors:
+        raise body_error({"items": errors})
+    return ids
+
+
+async def update_rows(
+    svc: Services, actor: Actor, table_id: int, items: list[Any], *, user_field_names: bool,
+    batch: bool, row_id: int | None = None, websocket_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Update rows; single updates pass `row_id`, batch items carry their own `id`."""
+    ids = [row_id] if row_id is not None else _row_ids(items)
+    if len(set(ids)) != len(ids):
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        raise ApiError("ERROR_ROW_IDS_NOT_UNIQUE",
+                       f"The provided row ids {duplicates} are not unique.")
+    outbox = Outbox()
+    async with svc.db.write() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.update")
+        ctx = svc.field_context(conn)
+        found = await sql.existing_ids(conn, table.sa_table, ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise _missing(missing, quoted=False)
+        stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
+                    for item in items]
+        parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
+        before = await _fetch(svc, conn, table, ids, False)
+        await sql.update_rows(conn, table.sa_table, {
+            i: _column_values(table, v) for i, v in zip(ids, parsed.values, strict=True)})
+        await _store_outside(svc, conn, table, ids, parsed.values)
+        after = await _fetch(svc, conn, table, ids, False)
+        field_ids = sorted({f for v in parsed.values for f in v})
+        outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
+                                    "rows": after, "metadata": {},
+                                    "updated_field_ids": field_ids},
+                   table_id=table_id, origin_websocket_id=websocket_id)
+        result = after if not user_field_names else await _fetch(svc, conn, table, ids, True)
+    await svc.events.publish(outbox.events)
+    return result
+
+
+async def move_row(
+    svc: Services, actor: Actor, table_id: int, row_id: int, before_id: int | None,
+    user_field_names: bool, websocket_id: str | None = None,
+) -> dict[str, Any]:
+    outbox = Outbox()
+    async with svc.db.write() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.update")
+        if not await sql.existing_ids(conn, table.sa_table, [row_id]):
+            raise _missing([row_id], quoted=True)
+        if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
+                                                                [before_id]):
+            raise _missing([before_id], quoted=False)
+        before = await _fetch(svc, conn, table, [row_id], False)
+        if before_id != row_id:
+            [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
+            await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
+        after = await _fetch(svc, conn, table, [row_id], False)
+        outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
+                                    "rows": after, "metadata": {}, "updated_field_ids": []},
+                   table_id=table_id, origin_websocket_id=websocket_id)
+        result = after if not user_field_names else await _fetch(svc, conn, table, [row_id], True)
+    await svc.events.publish(outbox.events)
+    return result[0]
+
+
+async def delete_rows(
+    svc: Services, actor: Actor, table_id: int, ids: list[int], *, quoted: bool,
+    websocket_id: str | None = None,
+) -> None:
+    if len(set(ids)) != len(ids):
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        raise ApiError("ERROR_ROW_IDS_NOT_UNIQUE",
+                       f"The provided row ids {duplicates} are not unique.")
+    outbox = Outbox()
+    async with svc.db.write() as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.delete")
+        found = await sql.existing_ids(conn, table.sa_table, ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise _missing(missing, quoted=quoted)
+        rows = await _fetch(svc, conn, table, ids, False)
+        ctx = svc.field_context(conn)
+        for spec in table.fields:
+            await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
+        await sql.delete_rows(conn, table.sa_table, ids)
+        outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
+                   table_id=table_id, origin_websocket_id=websocket_id)
+    await svc.events.publish(outbox.events)

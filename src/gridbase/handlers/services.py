@@ -1,0 +1,26 @@
+"""The process-wide services handlers share: settings, database, schema cache, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.config import Settings
+from gridbase.events import EventBus
+from gridbase.fields.context import FieldContext
+from gridbase.storage.engine import Database
+from gridbase.storage.schemas import SchemaCache
+
+__all__ = ["Services"]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    schemas: SchemaCache = field(default_factory=SchemaCache)
+    events: EventBus = field(default_factory=EventBus)
+
+    def field_context(self, conn: AsyncConnection) -> FieldContext:
+        return FieldContext(conn=conn, dialect=self.db.dialect, load_schema=self.schemas.get)

@@ -1,0 +1,213 @@
+"""Accounts: sign-up, log-in, token refresh, verification and logout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.clock import now
+from gridbase.errors import ApiError, body_error, field_error
+from gridbase.handlers.auth import decode_token, hash_password, issue_token, verify_password
+from gridbase.handlers.services import Services
+from gridbase.storage import schema as meta
+
+__all__ = [
+    "authenticate_access_token",
+    "blacklist_refresh_token",
+    "create_user",
+    "get_user",
+    "login",
+    "refresh",
+    "register",
+    "user_json",
+    "verify_refresh",
+]
+
+_PERMISSIONS_PAYLOAD: list[dict[str, Any]] = [
+    {"name": "core", "permissions": ["list_workspaces"]},
+    {
+        "name": "setting_operation",
+        "permissions": {"staff_only_operations": [], "always_allowed_operations":
+                        ["create_workspace"]},
+    },
+    {"name": "member", "permissions": False},
+]
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_json(user: sa.RowMapping) -> dict[str, Any]:
+    return {
+        "first_name": user["first_name"],
+        "username": user["email"],
+        "is_staff": user["is_staff"],
+        "id": user["id"],
+        "language": user["language"],
+        "email_notification_frequency": "instant",
+        "email_verified": False,
+        "completed_onboarding": False,
+        "completed_guided_tours": [],
+    }
+
+
+def _user_data(user: sa.RowMapping) -> dict[str, Any]:
+    permissions = [dict(p) for p in _PERMISSIONS_PAYLOAD]
+    permissions.insert(2, {"name": "staff", "permissions": {
+        "staff_only_operations": ["settings.update"], "is_staff": user["is_staff"]}})
+    return {
+        "user": user_json(user),
+        "permissions": permissions,
+        "user_notifications": {"unread_count": 0},
+    }
+
+
+def _session_payload(svc: Services, user: sa.RowMapping, *, with_refresh: bool) -> dict[str, Any]:
+    access = issue_token(svc.settings, user["id"], "access")
+    payload: dict[str, Any] = {"token": access, "access_token": access}
+    if with_refresh:
+        payload["refresh_token"] = issue_token(svc.settings, user["id"], "refresh")
+    payload.update(_user_data(user))
+    return payload
+
+
+async def _user_by_email(conn: AsyncConnection, email: str) -> sa.RowMapping | None:
+    return (
+        await conn.execute(sa.select(meta.users).where(meta.users.c.email == email))
+    ).mappings().first()
+
+
+async def user_by_id(conn: AsyncConnection, user_id: int) -> sa.RowMapping | None:
+    return (
+        await conn.execute(sa.select(meta.users).where(meta.users.c.id == user_id))
+    ).mappings().first()
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < 8:
+        raise body_error({"password": field_error(
+            "This password is too short. It must contain at least 8 characters.",
+            "password_too_short")})
+    if len(password) > 256:
+        raise body_error({"password": field_error(
+            "Ensure this field has no more than 256 characters.", "max_length")})
+
+
+async def create_user(
+    conn: AsyncConnection, *, name: str, email: str, password: str, language: str = "en",
+    is_staff: bool | None = None,
+) -> sa.RowMapping:
+    """Insert a user; the very first user of an instance becomes staff."""
+    email = normalize_email(email)
+    _check_password_rules(password)
+    if await _user_by_email(conn, email) is not None:
+        raise ApiError("ERROR_EMAIL_ALREADY_EXISTS")
+    if is_staff is None:
+        is_staff = (await conn.scalar(sa.select(sa.func.count()).select_from(meta.users))) == 0
+    result = await conn.execute(
+        meta.users.insert().values(
+            email=email, first_name=name, password_hash=hash_password(password),
+            is_staff=is_staff, is_active=True, language=language, date_joined=now(),
+        ).returning(meta.users.c.id)
+    )
+    created = await user_by_id(conn, result.scalar_one())
+    assert created is not None
+    return created
+
+
+async def register(
+    svc: Services, *, name: str, email: str, password: str, language: str, authenticate: bool
+) -> dict[str, Any]:
+    if not svc.settings.signup_enabled:
+        raise ApiError("ERROR_DISABLED_SIGNUP")
+    async with svc.db.write() as conn:
+        user = await create_user(conn, name=name, email=email, password=password,
+                                 language=language)
+    if authenticate:
+        return _session_payload(svc, user, with_refresh=True)
+    return {"user": user_json(user)}
+
+
+async def login(svc: Services, *, email: str, password: str) -> dict[str, Any]:
+    async with svc.db.read() as conn:
+        user = await _user_by_email(conn, normalize_email(email))
+    if user is None or not verify_password(user["password_hash"], password):
+        raise ApiError("ERROR_INVALID_CREDENTIALS")
+    if not user["is_active"]:
+        raise ApiError("ERROR_DEACTIVATED_USER")
+    return _session_payload(svc, user, with_refresh=True)
+
+
+def _issued_before_password_change(claims: dict[str, Any], user: sa.RowMapping) -> bool:
+    changed = user["password_changed_at"]
+    if changed is None:
+        return False
+    return datetime.fromtimestamp(int(claims["iat"]), UTC) < changed.replace(microsecond=0)
+
+
+async def _refresh_user(svc: Services, conn: AsyncConnection, token: str) -> sa.RowMapping:
+    claims = decode_token(svc.settings, token, "refresh")
+    if claims is None:
+        raise ApiError("ERROR_INVALID_REFRESH_TOKEN")
+    listed = await conn.scalar(
+        sa.select(meta.blacklisted_tokens.c.jti).where(
+            meta.blacklisted_tokens.c.jti == claims["jti"])
+    )
+    user = await user_by_id(conn, claims["user_id"])
+    if (
+        listed is not None or user is None or not user["is_active"]
+        or _issued_before_password_change(claims, user)
+    ):
+        raise ApiError("ERROR_INVALID_REFRESH_TOKEN")
+    return user
+
+
+async def refresh(svc: Services, token: str) -> dict[str, Any]:
+    async with svc.db.read() as conn:
+        user = await _refresh_user(svc, conn, token)
+    return _session_payload(svc, user, with_refresh=False)
+
+
+async def verify_refresh(svc: Services, token: str) -> dict[str, Any]:
+    async with svc.db.read() as conn:
+        user = await _refresh_user(svc, conn, token)
+    return _user_data(user)
+
+
+async def blacklist_refresh_token(svc: Services, token: str) -> None:
+    claims = decode_token(svc.settings, token, "refresh")
+    if claims is None:
+        raise ApiError("ERROR_INVALID_REFRESH_TOKEN")
+    async with svc.db.write() as conn:
+        listed = await conn.scalar(
+            sa.select(meta.blacklisted_tokens.c.jti).where(
+                meta.blacklisted_tokens.c.jti == claims["jti"])
+        )
+        if listed is not None:
+            raise ApiError("ERROR_REFRESH_TOKEN_ALREADY_BLACKLISTED")
+        await conn.execute(meta.blacklisted_tokens.insert().values(
+            jti=claims["jti"], expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC)))
+
+
+async def authenticate_access_token(svc: Services, token: str) -> sa.RowMapping:
+    """The active user an access JWT belongs to, or ERROR_INVALID_ACCESS_TOKEN."""
+    claims = decode_token(svc.settings, token, "access")
+    if claims is None:
+        raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
+    async with svc.db.read() as conn:
+        user = await user_by_id(conn, claims["user_id"])
+    if user is None or not user["is_active"] or _issued_before_password_change(claims, user):
+        raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
+    return user
+
+
+async def get_user(svc: Services, user_id: int) -> dict[str, Any]:
+    async with svc.db.read() as conn:
+        user = await user_by_id(conn, user_id)
+    if user is None:
+        raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
+    return user_json(user)

@@ -1,0 +1,1 @@
+"""Storage: the SQL layer. Nothing above it writes SQL."""

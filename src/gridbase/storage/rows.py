@@ -1,0 +1,110 @@
+"""SQL for the rows of a user table: select a page, count, insert, update, delete, order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.clock import now
+
+__all__ = [
+    "count_rows",
+    "delete_rows",
+    "existing_ids",
+    "insert_rows",
+    "orders_before",
+    "renumber",
+    "select_rows",
+    "update_rows",
+]
+
+MIN_GAP = Decimal("1e-12")
+
+
+async def select_rows(
+    conn: AsyncConnection, table: sa.Table, *, where: sa.ColumnElement[bool] | None = None,
+    order_by: Sequence[sa.ColumnElement[Any]] = (), limit: int | None = None, offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = sa.select(table)
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(*order_by, table.c.order, table.c.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def count_rows(
+    conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None = None
+) -> int:
+    query = sa.select(sa.func.count()).select_from(table)
+    if where is not None:
+        query = query.where(where)
+    return int(await conn.scalar(query) or 0)
+
+
+async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Sequence[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set((await conn.scalars(sa.select(table.c.id).where(table.c.id.in_(ids)))).all())
+
+
+async def renumber(conn: AsyncConnection, table: sa.Table) -> None:
+    """Give every row a whole-number order again, keeping the current sequence."""
+    ids = (await conn.scalars(sa.select(table.c.id).order_by(table.c.order, table.c.id))).all()
+    if ids:
+        await conn.execute(
+            table.update().where(table.c.id == sa.bindparam("row_id"))
+            .values(order=sa.bindparam("new_order")),
+            [{"row_id": row_id, "new_order": Decimal(i)} for i, row_id in enumerate(ids, 1)],
+        )
+
+
+async def orders_before(
+    conn: AsyncConnection, table: sa.Table, before_id: int | None, count: int
+) -> list[Decimal]:
+    """`count` increasing order values placed before `before_id`, or at the end."""
+    if before_id is None:
+        highest = await conn.scalar(sa.select(sa.func.max(table.c.order)))
+        start = int(Decimal(highest or 0)) + 1
+        return [Decimal(start + i) for i in range(count)]
+    upper = Decimal(await conn.scalar(sa.select(table.c.order).where(table.c.id == before_id)))
+    lower = await conn.scalar(sa.select(sa.func.max(table.c.order)).where(table.c.order < upper))
+    lower = Decimal(lower) if lower is not None else upper - 1
+    step = (upper - lower) / (count + 1)
+    if step < MIN_GAP:
+        await renumber(conn, table)
+        return await orders_before(conn, table, before_id, count)
+    return [(lower + step * (i + 1)).quantize(Decimal("1e-20")) for i in range(count)]
+
+
+async def insert_rows(
+    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert rows (each with its `order`) and return their new ids in the same sequence."""
+    stamp = now()
+    values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
+    ids: list[int] = []
+    for chunk_start in range(0, len(values), 500):
+        chunk = values[chunk_start:chunk_start + 500]
+        result = await conn.execute(table.insert().values(chunk).returning(table.c.id))
+        ids.extend(sorted(result.scalars().all()))
+    return ids
+
+
+async def update_rows(
+    conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]]
+) -> None:
+    stamp = now()
+    for row_id, values in changes.items():
+        await conn.execute(
+            table.update().where(table.c.id == row_id).values({**values, "updated_on": stamp})
+        )
+
+
+async def delete_rows(conn: AsyncConnection, table: sa.Table, ids: Sequence[int]) -> None:
+    await conn.execute(table.delete().where(table.c.id.in_(ids)))

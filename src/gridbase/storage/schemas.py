@@ -1,0 +1,92 @@
+"""Loads a user table's schema from the metadata tables, cached per schema version.
+
+Every field change bumps `gridbase_table.schema_version`; a worker that reads a newer
+version than it cached rebuilds the table, so several workers stay consistent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.errors import ApiError
+from gridbase.fields.model import FieldSpec, SelectOption, TableSchema
+from gridbase.storage import schema as meta
+from gridbase.storage.user_tables import build_table
+
+__all__ = ["SchemaCache", "bump_version"]
+
+
+async def bump_version(conn: AsyncConnection, table_id: int) -> None:
+    await conn.execute(
+        meta.tables.update()
+        .where(meta.tables.c.id == table_id)
+        .values(schema_version=meta.tables.c.schema_version + 1)
+    )
+
+
+async def load_fields(conn: AsyncConnection, table_id: int) -> list[FieldSpec]:
+    rows = (
+        await conn.execute(
+            sa.select(meta.fields)
+            .where(meta.fields.c.table_id == table_id)
+            .order_by(meta.fields.c.order, meta.fields.c.id)
+        )
+    ).mappings().all()
+    options: dict[int, list[SelectOption]] = defaultdict(list)
+    if rows:
+        option_rows = (
+            await conn.execute(
+                sa.select(meta.select_options)
+                .where(meta.select_options.c.field_id.in_([r["id"] for r in rows]))
+                .order_by(meta.select_options.c.order, meta.select_options.c.id)
+            )
+        ).mappings()
+        for o in option_rows:
+            options[o["field_id"]].append(SelectOption(o["id"], o["value"], o["color"], o["order"]))
+    return [
+        FieldSpec(
+            id=r["id"], table_id=r["table_id"], name=r["name"], type=r["type"], order=r["order"],
+            primary=r["primary"], description=r["description"], db_index=r["db_index"],
+            props=dict(r["props"] or {}), options=tuple(options.get(r["id"], ())),
+        )
+        for r in rows
+    ]
+
+
+class SchemaCache:
+    """Process-local cache of table schemas keyed by (table id, schema version)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, TableSchema] = {}
+
+    async def get(self, conn: AsyncConnection, table_id: int) -> TableSchema:
+        head = (
+            await conn.execute(
+                sa.select(
+                    meta.tables.c.id, meta.tables.c.name, meta.tables.c.database_id,
+                    meta.tables.c.schema_version, meta.applications.c.workspace_id,
+                )
+                .join(meta.applications, meta.applications.c.id == meta.tables.c.database_id)
+                .where(meta.tables.c.id == table_id)
+            )
+        ).first()
+        if head is None:
+            raise ApiError("ERROR_TABLE_DOES_NOT_EXIST")
+        cached = self._cache.get(table_id)
+        if cached is not None and cached.version == head.schema_version:
+            cached.name = head.name
+            return cached
+        fields = await load_fields(conn, table_id)
+        schema = TableSchema(
+            id=head.id, name=head.name, database_id=head.database_id,
+            workspace_id=head.workspace_id, version=head.schema_version, fields=fields,
+            sa_table=build_table(table_id, fields),
+        )
+        self._cache[table_id] = schema
+        return schema
+
+    def forget(self, table_id: int) -> None:
+        self._cache.pop(table_id, None)
