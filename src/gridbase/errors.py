@@ -69,9 +69,11 @@ ERRORS: dict[str, ErrorSpec] = {
         "unique name for each field.",
     ),
     "ERROR_RESERVED_BASEROW_FIELD_NAME": ErrorSpec(
-        400, "The field names id and order are reserved and cannot and cannot be used."
+        400, "The field names id and order are reserved and cannot be used."
     ),
-    "ERROR_INVALID_BASEROW_FIELD_NAME": ErrorSpec(400, "Fields must not be blank or only consist of whitespace."),
+    "ERROR_INVALID_BASEROW_FIELD_NAME": ErrorSpec(
+        400, "Fields must not be blank or only consist of whitespace."
+    ),
     "ERROR_MAX_FIELD_COUNT_EXCEEDED": ErrorSpec(400, ""),
     "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED": ErrorSpec(
         400, "A field can have a maximum of 255 characters."

@@ -37,7 +37,7 @@ async def user_actor(request: Request) -> Actor:
     credentials = _credentials(request)
     if credentials is None or credentials[0] != "jwt":
         raise not_authenticated()
-    scheme, token = credentials
+    _scheme, token = credentials
     if not token or " " in token:
         raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
     user = await authenticate_access_token(services(request), token)

@@ -20,7 +20,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
 
-__all__ = ["CellError", "FieldType", "PropSpec", "READ_ONLY_MESSAGE"]
+__all__ = ["READ_ONLY_MESSAGE", "CellError", "FieldType", "PropSpec"]
 
 READ_ONLY_MESSAGE = "Field of type {type} is read only and should not be set manually."
 
@@ -118,7 +118,7 @@ class FieldType:
         return "" if value is None else str(value)
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
-        """Best effort conversion of text to a stored value; the empty value when it does not fit."""
+        """Best effort conversion of text to a stored value; empty when it does not fit."""
         try:
             return self.to_db(spec, text)
         except CellError:

@@ -21,8 +21,8 @@ from gridbase.storage.schemas import bump_version
 from gridbase.storage.user_tables import add_column, drop_column
 
 __all__ = [
-    "create_field_in",
     "create_field",
+    "create_field_in",
     "delete_field",
     "field_json",
     "get_field",

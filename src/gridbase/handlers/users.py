@@ -146,7 +146,8 @@ def _issued_before_password_change(claims: dict[str, Any], user: sa.RowMapping) 
     changed = user["password_changed_at"]
     if changed is None:
         return False
-    return datetime.fromtimestamp(int(claims["iat"]), UTC) < changed.replace(microsecond=0)
+    issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
+    return bool(issued < changed.replace(microsecond=0))
 
 
 async def _refresh_user(svc: Services, conn: AsyncConnection, token: str) -> sa.RowMapping:

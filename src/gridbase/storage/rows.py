@@ -72,7 +72,8 @@ async def orders_before(
         highest = await conn.scalar(sa.select(sa.func.max(table.c.order)))
         start = int(Decimal(highest or 0)) + 1
         return [Decimal(start + i) for i in range(count)]
-    upper = Decimal(await conn.scalar(sa.select(table.c.order).where(table.c.id == before_id)))
+    upper = Decimal(str(await conn.scalar(
+        sa.select(table.c.order).where(table.c.id == before_id))))
     lower = await conn.scalar(sa.select(sa.func.max(table.c.order)).where(table.c.order < upper))
     lower = Decimal(lower) if lower is not None else upper - 1
     step = (upper - lower) / (count + 1)

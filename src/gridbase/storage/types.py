@@ -69,6 +69,7 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
             return None
         if isinstance(value, str):
             return datetime.fromisoformat(value).replace(tzinfo=UTC)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
