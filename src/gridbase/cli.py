@@ -72,3 +72,7 @@ def user_create(
 
     user_id = asyncio.run(create())
     console.print(f"created user [bold]{email}[/bold] (id {user_id})")
+
+
+if __name__ == "__main__":
+    app()
