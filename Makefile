@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODEGEN := .venv-codegen
+CODEGEN_STAMP := $(CODEGEN)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint format bench clean
+.PHONY: run test test-sqlite test-postgres lint format bench clean codegen
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -13,15 +15,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The client generator of tests/docs, in its own venv (its pins clash with gridbase's).
+$(CODEGEN_STAMP): tests/docs/codegen-requirements.txt
+	test -d $(CODEGEN) || $(PYTHON) -m venv $(CODEGEN)
+	$(CODEGEN)/bin/pip install --quiet -r tests/docs/codegen-requirements.txt
+	touch $(CODEGEN_STAMP)
+
+codegen: $(CODEGEN_STAMP)
+
 run: $(STAMP)
 	$(BIN)/gridbase serve
 
 test: $(STAMP) test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(CODEGEN_STAMP)
 	GRIDBASE_TEST_DATABASE=sqlite $(BIN)/pytest -q -p no:cacheprovider
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(CODEGEN_STAMP)
 	GRIDBASE_TEST_DATABASE=postgresql GRIDBASE_TEST_POSTGRES_URL=$(PG_URL) \
 		$(BIN)/pytest -q -p no:cacheprovider
 
@@ -34,4 +44,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CODEGEN) data .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

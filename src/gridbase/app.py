@@ -8,16 +8,33 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import Match, WebSocketRoute
 
 from gridbase import __version__
-from gridbase.api import applications, fields, instance, rows, tables, users, workspaces
+from gridbase.api import (
+    applications,
+    fields,
+    instance,
+    rows,
+    tables,
+    tokens,
+    users,
+    view_filters,
+    view_grid,
+    views,
+    workspaces,
+)
+from gridbase.api import docs as api_docs
 from gridbase.api.responses import JSONResponse, error_response
 from gridbase.config import Settings, load_settings
 from gridbase.errors import ApiError, PlainError
 from gridbase.handlers.services import Services
+from gridbase.https import HttpsPolicy
+from gridbase.realtime import Realtime, WebsocketEndpoint
+from gridbase.realtime import sse as realtime_sse
 from gridbase.storage.engine import Database
 
 __all__ = ["create_app"]
@@ -65,11 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI app; the database is opened and closed with the app's lifespan."""
     settings = settings or load_settings()
     services = Services(settings=settings, db=Database(settings.database_url))
+    realtime = Realtime(services)
+    services.events.subscribe(realtime.publish)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await services.db.dispose()
+        await realtime.start()
+        try:
+            yield
+        finally:
+            await realtime.stop()
+            await services.db.dispose()
 
     app = FastAPI(
         title="gridbase API", version=__version__, lifespan=lifespan,
@@ -77,7 +100,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSONResponse,
     )
     app.state.services = services
+    app.state.realtime = realtime
     _install_error_handlers(app)
-    for module in (instance, users, workspaces, applications, tables, fields, rows):
+    # Baserow allows every origin, and any request header (WebSocketId, ClientSessionId...).
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
+                       allow_headers=["*"])
+    app.add_middleware(HttpsPolicy, require_https=settings.require_https,
+                       trusted_proxies=settings.trusted_proxies)
+    for module in (instance, users, workspaces, applications, tokens, tables, fields, rows,
+                   views, view_filters, view_grid):
         app.include_router(module.router)
+    app.include_router(realtime_sse.router)
+    app.include_router(api_docs.router)
+    app.router.routes.append(WebSocketRoute("/ws/core/", WebsocketEndpoint(realtime)))
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -38,16 +39,50 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     no_migrate: bool = typer.Option(False, "--no-migrate", help="Skip migrating on start."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Worker processes; more than one needs GRIDBASE_REDIS_URL."),
+    tls_cert: str | None = typer.Option(None, "--tls-cert", help="PEM certificate: serve HTTPS."),
+    tls_key: str | None = typer.Option(None, "--tls-key", help="PEM private key of --tls-cert."),
+    tls_self_signed: bool = typer.Option(
+        False, "--tls-self-signed", help="Serve HTTPS with a development certificate."),
 ) -> None:
     """Serve the API (and web page) with uvicorn, migrating the database first."""
     import uvicorn
 
     from gridbase.app import create_app
 
+    if workers > 1 and not load_settings().redis_url:
+        # Each worker has its own memory hub: live updates would reach only a fraction
+        # of the clients, so refuse rather than half-work.
+        console.print("[red]--workers > 1 needs GRIDBASE_REDIS_URL: workers share live "
+                      "updates through Redis.[/red]")
+        raise typer.Exit(code=2)
     if not no_migrate:
         asyncio.run(_migrate())
-    console.print(f"gridbase on [bold]http://{host}:{port}[/bold]")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    tls = _tls_files(tls_cert, tls_key, tls_self_signed)
+    scheme = "https" if tls else "http"
+    console.print(f"gridbase on [bold]{scheme}://{host}:{port}[/bold]")
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
+                               "proxy_headers": False}
+    if tls:
+        options.update(ssl_certfile=tls[0], ssl_keyfile=tls[1])
+    if workers > 1:
+        uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
+        return
+    uvicorn.run(create_app(), **options)
+
+
+def _tls_files(cert: str | None, key: str | None, self_signed: bool) -> tuple[str, str] | None:
+    """Certificate and key paths for HTTPS, or None for plain HTTP."""
+    if self_signed:
+        from gridbase.tls import self_signed_certificate
+
+        made = self_signed_certificate(load_settings().data_dir / "tls")
+        return str(made[0]), str(made[1])
+    if bool(cert) != bool(key):
+        console.print("[red]--tls-cert and --tls-key go together.[/red]")
+        raise typer.Exit(code=2)
+    return (str(cert), str(key)) if cert and key else None
 
 
 @user_app.command("create")

@@ -46,6 +46,11 @@ class Settings:
     initial_table_data_limit: int = 5000
     max_field_limit: int = 600
     signup_enabled: bool = True
+    redis_url: str | None = None
+    require_https: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    event_log_retention_seconds: int = 86400
+    websocket_queue_size: int = 1000
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,6 +69,14 @@ def load_settings(**overrides: object) -> Settings:
         "initial_table_data_limit": _int_env("GRIDBASE_INITIAL_TABLE_DATA_LIMIT", 5000),
         "signup_enabled": os.environ.get("GRIDBASE_SIGNUP_ENABLED", "true").lower()
         not in ("0", "false", "no", "off"),
+        "redis_url": os.environ.get("GRIDBASE_REDIS_URL", "").strip() or None,
+        "require_https": os.environ.get("GRIDBASE_REQUIRE_HTTPS", "false").lower()
+        in ("1", "true", "yes", "on"),
+        "trusted_proxies": tuple(
+            p.strip() for p in os.environ.get("GRIDBASE_TRUSTED_PROXIES", "").split(",")
+            if p.strip()),
+        "event_log_retention_seconds": _int_env("GRIDBASE_EVENT_LOG_RETENTION_SECONDS", 86400),
+        "websocket_queue_size": _int_env("GRIDBASE_WEBSOCKET_QUEUE_SIZE", 1000),
     }
     values.update(overrides)
     if "secret_key" not in values:

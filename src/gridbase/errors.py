@@ -100,11 +100,36 @@ ERRORS: dict[str, ErrorSpec] = {
     "ERROR_VIEW_DOES_NOT_EXIST": ErrorSpec(404, "The requested view does not exist."),
     "ERROR_INVALID_JOIN_PARAMETER": ErrorSpec(400, ""),
     "ERROR_CANNOT_INCLUDE_ROW_METADATA": ErrorSpec(400, ""),
+    # views
+    "ERROR_VIEW_NOT_IN_TABLE": ErrorSpec(400, "The view does not belong to the table."),
+    "ERROR_VIEW_FILTER_DOES_NOT_EXIST": ErrorSpec(404, "The view filter does not exist."),
+    "ERROR_VIEW_FILTER_GROUP_DOES_NOT_EXIST": ErrorSpec(
+        404, "The view filter group does not exist."
+    ),
+    "ERROR_VIEW_SORT_DOES_NOT_EXIST": ErrorSpec(404, "The view sort does not exist."),
+    "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS": ErrorSpec(
+        400, "A sort with the field already exists in the view."
+    ),
+    "ERROR_VIEW_SORT_FIELD_NOT_SUPPORTED": ErrorSpec(
+        400, "The field does not support view sorting on the given type."
+    ),
+    "ERROR_FIELD_NOT_IN_TABLE": ErrorSpec(
+        400, "The provided field does not belong in the related table."
+    ),
+    "ERROR_UNRELATED_FIELD": ErrorSpec(400, "The field is not related to the provided view."),
     # tokens
     "ERROR_NO_PERMISSION_TO_TABLE": ErrorSpec(
         401, "The token does not have permissions to the table."
     ),
     "ERROR_TOKEN_DOES_NOT_EXIST": ErrorSpec(404, "The token does not exist."),
+    "ERROR_INVALID_TOKEN_HEADER": ErrorSpec(401, "Invalid token header."),
+    "ERROR_USER_NOT_ACTIVE": ErrorSpec(401, "The user is not active."),
+    "ERROR_TABLE_DOES_NOT_BELONG_TO_GROUP": ErrorSpec(
+        400, "The provided table does not belong to the related group."
+    ),
+    "ERROR_DATABASE_DOES_NOT_BELONG_TO_GROUP": ErrorSpec(
+        400, "The provided database does not belong to the related group."
+    ),
 }
 
 

@@ -22,6 +22,9 @@ class Event:
     table_id: int | None = None
     workspace_id: int | None = None
     origin_websocket_id: str | None = None
+    # Explicit audience (user ids) for events whose workspace membership is gone or
+    # changing, such as `group_deleted` and `group_user_deleted`.
+    user_ids: tuple[int, ...] | None = None
 
 
 Listener = Callable[[Event], Awaitable[None]]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gridbase.api.auth import services, user_actor
-from gridbase.api.body import Body, json_body, validate
+from gridbase.api.body import Body, json_body, trimmed, validate
 from gridbase.api.responses import JSONResponse, empty
 from gridbase.handlers import applications
 from gridbase.handlers.policy import Actor
@@ -20,13 +19,13 @@ User = Annotated[Actor, Depends(user_actor)]
 
 
 class CreateApplicationBody(Body):
-    name: str = Field(min_length=1, max_length=160)
-    type: str
+    name: Annotated[str, trimmed(160)]
+    type: Literal["database", "builder", "dashboard"]
     init_with_data: bool = False
 
 
 class UpdateApplicationBody(Body):
-    name: str = Field(min_length=1, max_length=160)
+    name: Annotated[str, trimmed(160)]
 
 
 class OrderApplicationsBody(Body):
@@ -48,7 +47,8 @@ async def list_in_workspace(request: Request, workspace_id: int, actor: User) ->
 async def create(request: Request, workspace_id: int, actor: User) -> Response:
     body = validate(CreateApplicationBody, await json_body(request))
     return JSONResponse(await applications.create_database(
-        services(request), actor, workspace_id, body.name, body.type))
+        services(request), actor, workspace_id, body.name, body.type,
+        init_with_data=body.init_with_data))
 
 
 @router.post("/workspace/{workspace_id:int}/order/")

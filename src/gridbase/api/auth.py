@@ -7,9 +7,10 @@ from starlette.requests import Request
 from gridbase.errors import ApiError, PlainError
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.services import Services
+from gridbase.handlers.tokens import authenticate_key
 from gridbase.handlers.users import authenticate_access_token
 
-__all__ = ["flag", "row_actor", "services", "user_actor"]
+__all__ = ["flag", "row_actor", "services", "token_actor", "user_actor"]
 
 _CHALLENGE = {"WWW-Authenticate": 'JWT realm="api"'}
 
@@ -23,33 +24,32 @@ def not_authenticated() -> PlainError:
     return PlainError(401, "Authentication credentials were not provided.", _CHALLENGE)
 
 
-def _credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
-    parts = header.split()
-    if not parts:
-        return None
-    scheme = parts[0].lower()
-    return scheme, " ".join(parts[1:])
+def _credentials(request: Request) -> list[str] | None:
+    """The whitespace-separated parts of the Authorization header, None when absent."""
+    parts = request.headers.get("authorization", "").split()
+    return parts or None
 
 
 async def user_actor(request: Request) -> Actor:
-    """A logged-in user (JWT); every other credential is treated as absent."""
-    credentials = _credentials(request)
-    if credentials is None or credentials[0] != "jwt":
+    """A logged-in user (JWT); every other credential is treated as absent.
+
+    The keyword is matched exactly (`JWT`, not `jwt` or `Bearer`), as simplejwt does."""
+    parts = _credentials(request)
+    if parts is None or parts[0] != "JWT":
         raise not_authenticated()
-    _scheme, token = credentials
-    if not token or " " in token:
-        raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
-    user = await authenticate_access_token(services(request), token)
+    if len(parts) != 2:
+        raise PlainError(401, "Authorization header must contain two space-delimited values",
+                         _CHALLENGE)
+    user = await authenticate_access_token(services(request), parts[1])
     request.state.user_id = user["id"]
     return Actor(user_id=user["id"])
 
 
 async def row_actor(request: Request) -> Actor:
     """Row endpoints accept a JWT or a database token."""
-    credentials = _credentials(request)
-    if credentials is not None and credentials[0] == "token":
-        _, key = credentials
+    parts = _credentials(request)
+    if parts is not None and parts[0].lower() == "token":
+        key = " ".join(parts[1:])
         if not key:
             raise ApiError("ERROR_INVALID_TOKEN_HEADER",
                            "Invalid token header. No token provided.", status=401)
@@ -57,9 +57,17 @@ async def row_actor(request: Request) -> Actor:
             raise ApiError("ERROR_INVALID_TOKEN_HEADER",
                            "Invalid token header. Token string should not contain spaces.",
                            status=401)
-        raise ApiError("ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist.",
-                       status=401)
+        grant = await authenticate_key(services(request), key)
+        return Actor(user_id=grant.user_id, token=grant)
     return await user_actor(request)
+
+
+async def token_actor(request: Request) -> Actor:
+    """Endpoints only a database token may call; a JWT or nothing counts as no credentials."""
+    parts = _credentials(request)
+    if parts is None or parts[0].lower() != "token":
+        raise not_authenticated()
+    return await row_actor(request)
 
 
 def flag(request: Request, name: str, default: bool = False) -> bool:

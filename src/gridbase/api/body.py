@@ -3,15 +3,18 @@ come back in Baserow's per-field `{"error", "code"}` form."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from starlette.requests import Request
 
 from gridbase.errors import PlainError, body_error
 
-__all__ = ["Body", "json_body", "validate"]
+__all__ = ["NULL_CHARACTERS", "Body", "json_body", "null_character_path", "trimmed", "validate"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -22,18 +25,75 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
 
+def trimmed(max_length: int, min_length: int = 1) -> StringConstraints:
+    """A DRF-style CharField: surrounding whitespace dropped before the length checks."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length,
+                             max_length=max_length)
+
+
+_JSON_TYPES = ("application/json", "")
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def _parse_error(raw: bytes) -> str:
+    """The parse error in the words of Python's json module, which DRF quotes."""
+    try:
+        json.loads(raw, parse_constant=_refuse_constant)
+    except ValueError as error:
+        return str(error)
+    return "Invalid JSON."  # what only orjson refuses: lone surrogates, huge exponents
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {name}")
+
+
+NULL_CHARACTERS = "Null characters are not allowed."
+
+
+def null_character_path(value: Any) -> list[str] | None:
+    """Where the first string holding a NUL character sits in a parsed body, if any.
+
+    DRF refuses such strings in every CharField, and PostgreSQL cannot store them."""
+    if isinstance(value, str):
+        return [] if "\x00" in value else None
+    items: Any = (value.items() if isinstance(value, dict)
+                  else enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        path = null_character_path(item)
+        if path is not None:
+            return [str(key), *path]
+    return None
+
+
 async def json_body(request: Request) -> Any:
-    """The parsed JSON body; an empty body is `{}` as in DRF."""
+    """The parsed body (JSON, or a form as DRF also accepts); an empty body is `{}`."""
     raw = await request.body()
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not raw.strip():
         return {}
-    if content_type not in ("application/json", "") and not content_type.endswith("+json"):
+    if content_type == _FORM_TYPE:
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if content_type not in _JSON_TYPES and not content_type.endswith("+json"):
         raise PlainError(415, f'Unsupported media type "{content_type}" in request.')
     try:
+        return _loads(raw)
+    except ValueError:
+        raise PlainError(400, f"JSON parse error - {_parse_error(raw)}") from None
+
+
+# orjson reads integers beyond 64 bits as floats, losing digits; such bodies go to the
+# exact (slower) standard parser instead.
+_LONG_DIGITS = re.compile(rb"[0-9]{19,}")
+
+
+def _loads(raw: bytes) -> Any:
+    if not _LONG_DIGITS.search(raw):
         return orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise PlainError(400, f"JSON parse error - {error}") from None
+    data = json.loads(raw, parse_constant=_refuse_constant)
+    # lone surrogates, which orjson refuses and no database can store
+    json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return data
 
 
 def _message(error: dict[str, Any]) -> tuple[str, str]:
@@ -42,9 +102,11 @@ def _message(error: dict[str, Any]) -> tuple[str, str]:
     value = error.get("input")
     if kind == "missing":
         return "This field is required.", "required"
+    if kind == "null_characters_not_allowed":
+        return NULL_CHARACTERS, kind
     if value is None:
         return "This field may not be null.", "null"
-    if kind == "string_too_short" and value == "":
+    if kind == "string_too_short" and isinstance(value, str) and not value.strip():
         return "This field may not be blank.", "blank"
     if kind == "string_too_short":
         return f"Ensure this field has at least {ctx.get('min_length')} characters.", "min_length"
@@ -83,12 +145,41 @@ def _errors_to_detail(exc: ValidationError) -> dict[str, Any]:
     return detail
 
 
+_NULL_ENTRY = {"error": NULL_CHARACTERS, "code": "null_characters_not_allowed"}
+
+
+def _add_null_character_errors(model: type[BaseModel], data: dict[str, Any],
+                                detail: dict[str, Any]) -> None:
+    """DRF refuses NUL in every text value (and PostgreSQL cannot store it): one entry
+    for each of the model's keys that holds such a string, wherever it sits inside."""
+    for key in model.model_fields:
+        path = null_character_path(data.get(key))
+        if path is None:
+            continue
+        *parents, last = [key, *path]
+        node: Any = detail
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            continue  # the key already failed as a whole
+        entries = node.setdefault(last, [])
+        if isinstance(entries, list) and _NULL_ENTRY not in entries:
+            entries.append(dict(_NULL_ENTRY))
+
+
 def validate(model: type[ModelT], data: Any) -> ModelT:
+    """The body as `model`, or ERROR_REQUEST_BODY_VALIDATION with DRF's per-key detail."""
     if not isinstance(data, dict):
         raise body_error({"non_field_errors": [{
             "error": f"Invalid data. Expected a dictionary, but got {type(data).__name__}.",
             "code": "invalid"}]})
+    detail: dict[str, Any] = {}
+    result: ModelT | None = None
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
-        raise body_error(_errors_to_detail(exc)) from None
+        detail = _errors_to_detail(exc)
+    _add_null_character_errors(model, data, detail)
+    if detail or result is None:
+        raise body_error(detail)
+    return result

@@ -22,18 +22,22 @@ router = APIRouter(prefix="/api/database/rows")
 UserOrToken = Annotated[Actor, Depends(row_actor)]
 
 
+MAX_PAGE = 2**31
+
+
 def _positive(raw: str | None) -> int | None:
-    if raw is None or not raw.strip().isdigit():
+    """A positive integer parameter; huge values are capped so offsets stay in range."""
+    if raw is None or not (raw.strip().isascii() and raw.strip().isdigit()):
         return None
-    value = int(raw)
-    return value if value > 0 else None
+    value = int(raw) if len(raw.strip()) <= 12 else MAX_PAGE
+    return min(value, MAX_PAGE) if value > 0 else None
 
 
 def _optional_id(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ApiError("ERROR_QUERY_PARAMETER_VALIDATION", {
             name: [{"error": "A valid integer is required.", "code": "invalid"}]})
     return int(raw)
@@ -60,7 +64,8 @@ def _row_query(request: Request) -> RowQuery:
         search=params.get("search"),
         search_mode=params.get("search_mode"),
         exclude_count=flag(request, "exclude_count"),
-        extra={k: v for k, v in params.multi_items() if k.startswith("filter")},
+        filter_params=[(k, v) for k, v in params.multi_items() if k.startswith("filter")],
+        view_id=_optional_id(request, "view_id"),
     )
 
 

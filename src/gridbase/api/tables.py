@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gridbase.api.auth import services, user_actor
-from gridbase.api.body import Body, json_body, validate
+from gridbase.api.body import Body, json_body, trimmed, validate
 from gridbase.api.responses import JSONResponse, empty
 from gridbase.handlers import tables
 from gridbase.handlers.policy import Actor
@@ -20,13 +20,13 @@ User = Annotated[Actor, Depends(user_actor)]
 
 
 class CreateTableBody(Body):
-    name: str = Field(min_length=1, max_length=255)
-    data: list[Any] | None = None
+    name: Annotated[str, trimmed(255)]
+    data: Annotated[list[Any] | None, Field(min_length=1)] = None
     first_row_header: bool = False
 
 
 class UpdateTableBody(Body):
-    name: str = Field(min_length=1, max_length=255)
+    name: Annotated[str, trimmed(255)]
 
 
 class OrderTablesBody(Body):

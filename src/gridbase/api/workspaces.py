@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gridbase.api.auth import services, user_actor
-from gridbase.api.body import Body, json_body, validate
+from gridbase.api.body import Body, json_body, trimmed, validate
 from gridbase.api.responses import JSONResponse, empty
 from gridbase.handlers import workspaces
 from gridbase.handlers.policy import Actor
@@ -20,7 +19,7 @@ User = Annotated[Actor, Depends(user_actor)]
 
 
 class WorkspaceBody(Body):
-    name: str = Field(min_length=1, max_length=165)
+    name: Annotated[str, trimmed(165)]
 
 
 class WorkspaceOrderBody(Body):

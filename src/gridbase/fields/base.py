@@ -28,10 +28,13 @@ READ_ONLY_MESSAGE = "Field of type {type} is read only and should not be set man
 class CellError(Exception):
     """A value refused for one cell; the row handler gathers these per field and item."""
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    def __init__(self, message: str, code: str = "invalid", *, whole_body: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        # Baserow reports some refusals (unknown select option, unknown link text) as the
+        # whole body's string detail, and only when no field has a per-field error.
+        self.whole_body = whole_body
 
     def entry(self) -> list[dict[str, str]]:
         return field_error(self.message, self.code)
@@ -54,6 +57,7 @@ class FieldType:
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     has_column: ClassVar[bool] = True
+    searchable: ClassVar[bool] = True
     props: ClassVar[dict[str, PropSpec]] = {}
 
     # -- schema ---------------------------------------------------------------
@@ -85,6 +89,10 @@ class FieldType:
                 errors[name] = field_error("Not a valid value.", "invalid")
             elif prop.choices is not None and value not in prop.choices:
                 errors[name] = field_error(f'"{value}" is not a valid choice.', "invalid_choice")
+            elif isinstance(value, str) and "\x00" in value:
+                # PostgreSQL text cannot hold NUL (a text default would fail every insert)
+                errors[name] = field_error("Null characters are not allowed.",
+                                           "null_characters_not_allowed")
             else:
                 cleaned[name] = value
         if errors:
@@ -124,6 +132,11 @@ class FieldType:
         except CellError:
             return self.to_db(spec, None)
 
+    def conversion_text(self, spec: FieldSpec, value: Any, target: FieldSpec) -> str:
+        """The text of one JSON value handed to `target`'s `from_text` when this field is
+        converted; `to_text` unless a type has an exact form for some targets."""
+        return self.to_text(spec, value)
+
     def needs_conversion(self, old: FieldSpec, new: FieldSpec) -> bool:
         """Whether a property change of the same type must rewrite the stored values."""
         return False
@@ -131,6 +144,15 @@ class FieldType:
     def example(self, spec: FieldSpec) -> Any:
         """An example request value for the generated docs."""
         return "string"
+
+    def json_schema(self, spec: FieldSpec) -> dict[str, Any] | None:
+        """The JSON schema of this field's value in a row response, for the OpenAPI
+        documents; None lets `gridbase.docs` use its own table of built-in types."""
+        return None
+
+    def input_json_schema(self, spec: FieldSpec) -> dict[str, Any] | None:
+        """The JSON schema of what a request may send for this field; None as above."""
+        return None
 
     # -- async hooks for types that need the database ----------------------------
 
@@ -170,6 +192,16 @@ class FieldType:
         """Values for rows being inserted, for generated types (autonumber, uuid)."""
         return None
 
+    async def setup(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, raw: dict[str, Any],
+        old: FieldSpec | None,
+    ) -> FieldSpec:
+        """Runs when a field of this type is created or updated, before any stored value is
+        converted to it: sets up what `from_text` and `to_db` need (select options) from the
+        request. `old` is the previous field of the same type, else None; `table` is the
+        schema as it was before a type change. Returns the spec to go on with."""
+        return spec
+
     async def after_save(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, raw: dict[str, Any],
         old: FieldSpec | None,
@@ -187,6 +219,29 @@ class FieldType:
     def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
         """What `order_by` sorts this field by; None when it cannot be sorted."""
         return table.sa_table.c[self.source_column(spec)]
+
+    def sort_tiebreak(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        """A second key for values `sort_expression` finds equal, sorted the other way
+        round: text puts "a" before "A" when ascending. None when there is none."""
+        return None
+
+    # -- filters: the SQL pieces the filter registry builds on ---------------------
+
+    def value_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any]:
+        """The stored value as SQL, for comparisons (numbers, dates, ids)."""
+        return table.sa_table.c[self.source_column(spec)]
+
+    def text_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
+        """The value as SQL text, for `contains`-like filters and search."""
+        return sa.cast(self.value_expression(spec, table), sa.Text)
+
+    def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+        """True where the cell counts as empty for the `empty` / `not_empty` filters."""
+        return self.value_expression(spec, table).is_(None)
+
+    async def before_table_delete(self, ctx: FieldContext, table_id: int) -> None:
+        """A whole table is being dropped: remove what fields of this type in other tables
+        keep pointing at it (a one-way link to it)."""
 
     async def before_delete(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema

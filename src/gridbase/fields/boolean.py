@@ -1,4 +1,10 @@
-"""The boolean field type, accepting the same spellings of true and false as Baserow."""
+"""The boolean field type, accepting the same spellings of true and false as Baserow.
+
+The spellings are matched exactly ("TRUE" and "True" are true, "tRuE" is refused), as
+are the numbers 1 and 0 and the text "0.0" (contract section 4); `null` is refused.
+Converting text to a boolean is looser: any case of a true spelling is true, anything
+else false.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +13,40 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 from gridbase.fields.base import CellError, FieldType, PropSpec
-from gridbase.fields.model import FieldSpec
+from gridbase.fields.model import FieldSpec, TableSchema
 
 __all__ = ["BooleanFieldType", "parse_boolean"]
 
-TRUE_VALUES = frozenset(
+TRUE_SPELLINGS = frozenset(
     {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1",
      "checked"}
 )
-FALSE_VALUES = frozenset(
+FALSE_SPELLINGS = frozenset(
     {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0",
      "0.0", "unchecked"}
 )
+_TRUE_TEXT = frozenset(s.lower() for s in TRUE_SPELLINGS)
 
 
 def parse_boolean(value: Any) -> bool:
+    """A request value as a boolean: a JSON boolean, 1/0 (also 1.0/0.0) or a spelling."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        if value in TRUE_VALUES:
+        if value in TRUE_SPELLINGS:
             return True
-        if value in FALSE_VALUES:
+        if value in FALSE_SPELLINGS:
             return False
     raise CellError("Must be a valid boolean.", "invalid")
 
 
 class BooleanFieldType(FieldType):
     type = "boolean"
+    # Search looks for text people typed; "true" or "1" finding every checked box
+    # would drown the real matches.
+    searchable = False
     props: ClassVar[dict[str, PropSpec]] = {"boolean_default": PropSpec(False, (bool,))}
 
     def column(self, spec: FieldSpec) -> sa.Column[Any]:
@@ -56,7 +67,22 @@ class BooleanFieldType(FieldType):
         return "true" if value else "false"
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
-        return text.strip().lower() in {v.lower() for v in TRUE_VALUES}
+        return text.lower() in _TRUE_TEXT
+
+    def conversion_text(self, spec: FieldSpec, value: Any, target: FieldSpec) -> str:
+        """Numbers and ratings get 1 for true and 0 for false."""
+        if target.type in ("number", "rating"):
+            return "1" if value else "0"
+        return self.to_text(spec, value)
+
+    def text_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
+        """"true" / "false" on both backends, as `to_text` writes them (link labels)."""
+        column = table.sa_table.c[spec.column_name]
+        return sa.case((column, "true"), else_="false")
+
+    def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+        """An unchecked box is empty, as for Baserow's `empty` filter."""
+        return sa.not_(table.sa_table.c[spec.column_name])
 
     def example(self, spec: FieldSpec) -> Any:
         return True

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from gridbase.fields.base import FieldType
 from gridbase.fields.boolean import BooleanFieldType
+from gridbase.fields.date import DateFieldType
+from gridbase.fields.duration import DurationFieldType
+from gridbase.fields.generated import (
+    AutonumberFieldType,
+    CreatedOnFieldType,
+    LastModifiedFieldType,
+    UuidFieldType,
+)
+from gridbase.fields.link_row import LinkRowFieldType
 from gridbase.fields.number import NumberFieldType, RatingFieldType
+from gridbase.fields.select import MultipleSelectFieldType, SingleSelectFieldType
 from gridbase.fields.text import (
     EmailFieldType,
     LongTextFieldType,
@@ -24,4 +34,13 @@ BUILTIN_TYPES: list[FieldType] = [
     NumberFieldType(),
     RatingFieldType(),
     BooleanFieldType(),
+    SingleSelectFieldType(),
+    MultipleSelectFieldType(),
+    LinkRowFieldType(),
+    DateFieldType(),
+    DurationFieldType(),
+    CreatedOnFieldType(),
+    LastModifiedFieldType(),
+    AutonumberFieldType(),
+    UuidFieldType(),
 ]

@@ -58,6 +58,9 @@ class TableSchema:
     sa_table: sa.Table
     by_id: dict[int, FieldSpec] = field(default_factory=dict)
     by_name: dict[str, FieldSpec] = field(default_factory=dict)
+    # Schemas of the tables this one links to, when a row query loaded them (link
+    # filters, search and sorts read the linked rows' primary values through them).
+    related: dict[int, TableSchema] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_id = {f.id: f for f in self.fields}

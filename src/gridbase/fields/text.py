@@ -1,4 +1,9 @@
-"""Text-like field types: text, long_text, url, email and phone_number."""
+"""Text-like field types: text, long_text, url, email and phone_number.
+
+Values are read the way Baserow's serializers read them: strings and numbers become text,
+surrounding whitespace is trimmed and NUL characters are refused (PostgreSQL cannot store
+them). Text and long text keep `null`; url, email and phone number store "" for empty.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,56 @@ import sqlalchemy as sa
 from gridbase.fields.base import CellError, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 
-__all__ = ["EmailFieldType", "LongTextFieldType", "PhoneNumberFieldType", "TextFieldType",
-           "UrlFieldType"]
+__all__ = [
+    "CellErrors",
+    "EmailFieldType",
+    "LongTextFieldType",
+    "PhoneNumberFieldType",
+    "TextFieldType",
+    "UrlFieldType",
+    "clean_text",
+]
+
+NUL_MESSAGE = "Null characters are not allowed."
+# Unicode White_Space, which is what Baserow's patterns mean by `\s`.
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
-def _as_string(value: Any) -> str:
-    """DRF's CharField rules: strings and numbers are text, anything else is refused."""
+class CellErrors(CellError):
+    """Several refusals of one value, listed together as Baserow's validators do."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__(*errors[0])
+        self.errors = errors
+
+    def entry(self) -> list[dict[str, str]]:
+        return [{"error": message, "code": code} for message, code in self.errors]
+
+
+def clean_text(value: Any) -> str:
+    """A request value as trimmed text; refuses what is not a string or a number."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise CellError("Not a valid string.", "invalid")
-    return str(value)
+    return str(value).strip()
+
+
+def _check(text: str, problems: list[tuple[str, str]]) -> str:
+    if "\x00" in text:
+        problems.append((NUL_MESSAGE, "null_characters_not_allowed"))
+    if len(problems) == 1:
+        raise CellError(*problems[0])
+    if problems:
+        raise CellErrors(problems)
+    return text
+
+
+def _case_insensitive(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any]:
+    return sa.func.lower(table.sa_table.c[spec.column_name])
+
+
+def _null_or_blank(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+    column = table.sa_table.c[spec.column_name]
+    return sa.or_(column.is_(None), column == "")
 
 
 class TextFieldType(FieldType):
@@ -26,16 +72,22 @@ class TextFieldType(FieldType):
     props: ClassVar[dict[str, PropSpec]] = {"text_default": PropSpec("", (str,))}
 
     def to_db(self, spec: FieldSpec, value: Any) -> Any:
-        return None if value is None else _as_string(value)
+        return None if value is None else _check(clean_text(value), [])
 
     def default_value(self, spec: FieldSpec) -> Any:
         return spec.props.get("text_default") or None
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
-        return text or None
+        return text.replace("\x00", "") or None
 
     def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
-        return sa.func.lower(table.sa_table.c[spec.column_name])
+        return _case_insensitive(spec, table)
+
+    def sort_tiebreak(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        return table.sa_table.c[spec.column_name]
+
+    def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+        return _null_or_blank(spec, table)
 
 
 class LongTextFieldType(TextFieldType):
@@ -47,25 +99,35 @@ class LongTextFieldType(TextFieldType):
     def default_value(self, spec: FieldSpec) -> Any:
         return None
 
+    def example(self, spec: FieldSpec) -> Any:
+        return "A longer text,\nover several lines."
+
 
 class _PatternTextFieldType(FieldType):
-    """Text checked against a pattern; the empty value is "" as Baserow answers it."""
+    """Text that must match a pattern; its empty value is "", also when `null` is sent."""
 
     pattern: ClassVar[re.Pattern[str]]
-    message: ClassVar[str] = "Enter a valid value."
-    max_length: ClassVar[int] = 254
+    max_length: ClassVar[int | None] = None
+
+    def column(self, spec: FieldSpec) -> sa.Column[Any]:
+        kind = sa.Text() if self.max_length is None else sa.String(self.max_length)
+        return sa.Column(spec.column_name, kind, nullable=True)
 
     def to_db(self, spec: FieldSpec, value: Any) -> Any:
-        if value is None or value == "":
+        if value is None:
             return ""
-        text = _as_string(value)
-        if len(text) > self.max_length:
-            raise CellError(
-                f"Ensure this field has no more than {self.max_length} characters.", "max_length"
-            )
+        text = clean_text(value)
+        if text == "":
+            return ""
+        problems: list[tuple[str, str]] = []
         if not self.pattern.fullmatch(text):
-            raise CellError(self.message, "invalid")
-        return text
+            problems.append(("Enter a valid value.", "invalid"))
+        if self.max_length is not None and len(text) > self.max_length:
+            problems.append((
+                f"Ensure this field has no more than {self.max_length} characters.",
+                "max_length",
+            ))
+        return _check(text, problems)
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return "" if value is None else value
@@ -74,26 +136,36 @@ class _PatternTextFieldType(FieldType):
         return ""
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
-        try:
-            return self.to_db(spec, text.strip())
-        except CellError:
-            return ""
+        """Text that fits is kept as it is; anything else becomes empty, as in Baserow."""
+        fits = self.pattern.fullmatch(text) is not None and "\x00" not in text
+        return text if fits and (self.max_length is None or len(text) <= self.max_length) else ""
+
+    def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        return _case_insensitive(spec, table)
+
+    def sort_tiebreak(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        return table.sa_table.c[spec.column_name]
+
+    def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+        return _null_or_blank(spec, table)
 
 
 class UrlFieldType(_PatternTextFieldType):
     type = "url"
-    pattern = re.compile(r"\S+(\.|//)\S+")
-    message = "Enter a valid URL."
-    max_length = 2000
+    # Lenient on purpose: up to 255 non-space characters, a "." or "//", then more.
+    pattern = re.compile(rf"[^{_SPACE}]{{0,255}}(?:\.|//)[^{_SPACE}]+")
 
     def example(self, spec: FieldSpec) -> Any:
         return "https://example.com"
 
 
+_EMAIL_PART = r"[-.\[\]!#$&*+/=?^_`{|}~\w]+"
+
+
 class EmailFieldType(_PatternTextFieldType):
     type = "email"
-    pattern = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-    message = "Enter a valid email address."
+    max_length = 254
+    pattern = re.compile(rf"(?=.{{3,254}}\Z){_EMAIL_PART}@{_EMAIL_PART}", re.IGNORECASE)
 
     def example(self, spec: FieldSpec) -> Any:
         return "name@example.com"
@@ -101,12 +173,8 @@ class EmailFieldType(_PatternTextFieldType):
 
 class PhoneNumberFieldType(_PatternTextFieldType):
     type = "phone_number"
-    pattern = re.compile(r"[0-9NnXx,+._*()#=;/ \-]{1,100}")
-    message = "Enter a valid phone number."
     max_length = 100
-
-    def column(self, spec: FieldSpec) -> sa.Column[Any]:
-        return sa.Column(spec.column_name, sa.String(100), nullable=True)
+    pattern = re.compile(r"[0-9NnXx,+._*()#=;/ \-]{1,100}")
 
     def example(self, spec: FieldSpec) -> Any:
         return "+1-541-754-3010"

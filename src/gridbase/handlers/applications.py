@@ -102,8 +102,12 @@ async def _one(conn: AsyncConnection, database_id: int) -> dict[str, Any]:
 
 
 async def create_database(
-    svc: Services, actor: Actor, workspace_id: int, name: str, type_: str
+    svc: Services, actor: Actor, workspace_id: int, name: str, type_: str, *,
+    init_with_data: bool = False,
 ) -> dict[str, Any]:
+    """A new database; `init_with_data` seeds it with one example table, as Baserow does."""
+    from gridbase.handlers.tables import create_table_in
+
     if type_ not in APPLICATION_TYPES:
         raise ApiError("ERROR_APPLICATION_TYPE_DOES_NOT_EXIST")
     outbox = Outbox()
@@ -118,6 +122,8 @@ async def create_database(
                 created_on=now(),
             ).returning(meta.applications.c.id)
         )).scalar_one()
+        if init_with_data:
+            await create_table_in(svc, conn, database_id, "Table")
         app = await _one(conn, database_id)
         outbox.add("application_created", {"application": app}, workspace_id=workspace_id)
     await svc.events.publish(outbox.events)
@@ -178,8 +184,11 @@ async def order_databases(
         await require(conn, actor, "database.update", workspace_id)
         owned = set((await conn.scalars(sa.select(meta.applications.c.id).where(
             meta.applications.c.workspace_id == workspace_id))).all())
-        if not set(database_ids) <= owned:
-            raise ApiError("ERROR_APPLICATION_NOT_IN_GROUP")
+        for database_id in database_ids:
+            if database_id not in owned:
+                raise ApiError("ERROR_APPLICATION_NOT_IN_GROUP",
+                               f"The application id {database_id} does not belong to the "
+                               "group.")
         for position, database_id in enumerate(database_ids, start=1):
             await conn.execute(meta.applications.update()
                                .where(meta.applications.c.id == database_id)

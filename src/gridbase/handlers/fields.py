@@ -51,7 +51,8 @@ async def field_json(ctx: FieldContext, spec: FieldSpec, table: TableSchema) -> 
 async def _table_for(svc: Services, conn: AsyncConnection, actor: Actor, table_id: int,
                      operation: str) -> TableSchema:
     table = await svc.schemas.get(conn, table_id)
-    await require(conn, actor, operation, table.workspace_id)
+    await require(conn, actor, operation, table.workspace_id, database_id=table.database_id,
+                  table_id=table.id)
     return table
 
 
@@ -78,22 +79,31 @@ async def get_field(svc: Services, actor: Actor, field_id: int) -> dict[str, Any
 
 
 def _check_name(table: TableSchema, name: Any, own_id: int | None = None) -> str:
-    if not isinstance(name, str):
+    """A valid, unique field name; surrounding whitespace is dropped as DRF does."""
+    if name is None:
+        raise body_error({"name": field_error("This field may not be null.", "null")})
+    if isinstance(name, bool) or not isinstance(name, str | int | float):
         raise body_error({"name": field_error("Not a valid string.", "invalid")})
-    if not name.strip():
+    text = str(name).strip()
+    if "\x00" in text:
+        raise body_error({"name": field_error("Null characters are not allowed.",
+                                              "null_characters_not_allowed")})
+    if not text:
         raise ApiError("ERROR_INVALID_BASEROW_FIELD_NAME")
-    if len(name) > 255:
+    if len(text) > 255:
         raise ApiError("ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED")
-    if name in RESERVED_NAMES:
+    if text in RESERVED_NAMES:
         raise ApiError("ERROR_RESERVED_BASEROW_FIELD_NAME")
-    clash = table.by_name.get(name)
+    clash = table.by_name.get(text)
     if clash is not None and clash.id != own_id:
         raise ApiError("ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS")
-    return name
+    return text
 
 
 def _check_type(raw: Any) -> str:
-    if raw not in field_type_registry:
+    if raw is None:
+        raise body_error({"type": field_error("This field may not be null.", "null")})
+    if not isinstance(raw, str) or raw not in field_type_registry:
         raise body_error({"type": field_error(f'"{raw}" is not a valid choice.', "invalid_choice")})
     return str(raw)
 
@@ -102,6 +112,9 @@ def _common(body: dict[str, Any], current: FieldSpec | None) -> tuple[str | None
     description = body.get("description", current.description if current else None)
     if description is not None and not isinstance(description, str):
         raise body_error({"description": field_error("Not a valid string.", "invalid")})
+    if description is not None and "\x00" in description:
+        raise body_error({"description": field_error("Null characters are not allowed.",
+                                                     "null_characters_not_allowed")})
     db_index = body.get("db_index", current.db_index if current else False)
     if not isinstance(db_index, bool):
         raise body_error({"db_index": field_error("Must be a valid boolean.", "invalid")})
@@ -143,8 +156,9 @@ async def create_field_in(
     if field_type.has_column:
         await add_column(conn, table.id, field_type.column(spec))
     table = await _reload(svc, conn, table.id)
-    related = await field_type.after_save(svc.field_context(conn), table.by_id[field_id], table,
-                                          body, None)
+    ctx = svc.field_context(conn)
+    spec = await field_type.setup(ctx, table.by_id[field_id], table, body, None)
+    related = await field_type.after_save(ctx, spec, table, body, None)
     table = await _reload(svc, conn, table.id)
     return table.by_id[field_id], table, related
 
@@ -177,7 +191,7 @@ async def create_field(
             outbox.add("field_created", {"field": data, "related_fields": related_json},
                        table_id=table_id)
     except BaseException:
-        svc.schemas.forget(table_id)
+        svc.schemas.clear()
         raise
     await svc.events.publish(outbox.events)
     return {**_with_related(data, related_json)}
@@ -208,7 +222,8 @@ async def _convert(
         columns.append(table.sa_table.c[source])
     rows = [dict(r) for r in (await conn.execute(sa.select(*columns))).mappings()]
     await old_type.load(ctx, old, table, rows)
-    texts = {row["id"]: old_type.to_text(old, row[old.column_name]) for row in rows}
+    texts = {row["id"]: old_type.conversion_text(old, row[old.column_name], new)
+             for row in rows}
     if old_type.has_column:
         await drop_column(conn, table.id, old.column_name)
     if new_type.has_column:
@@ -246,15 +261,17 @@ async def update_field(
             description, db_index = _common(body, old)
             ctx = svc.field_context(conn)
             related: list[int] = []
-            if changed_type:
-                related += await field_type_registry.get(old.type).before_delete(ctx, old, table)
             await conn.execute(meta.fields.update().where(meta.fields.c.id == field_id).values(
                 name=name, type=type_name, props=props, description=description,
                 db_index=db_index))
             new = FieldSpec(field_id, table_id, name, type_name, old.order, old.primary,
                             description, db_index, props, old.options if not changed_type else ())
+            new = await new_type.setup(ctx, new, table, body, None if changed_type else old)
             if changed_type or new_type.needs_conversion(old, new):
                 await _convert(svc, conn, table, old, new)
+            if changed_type:
+                # After the conversion, which still reads the old values (links) through it.
+                related += await field_type_registry.get(old.type).before_delete(ctx, old, table)
             table = await _reload(svc, conn, table_id)
             related += await new_type.after_save(ctx, table.by_id[field_id], table, body,
                                                  None if changed_type else old)
@@ -264,8 +281,9 @@ async def update_field(
             outbox.add("field_updated", {"field_id": field_id, "field": data,
                                          "related_fields": related_json}, table_id=table_id)
     except BaseException:
-        if table_id:
-            svc.schemas.forget(table_id)
+        # A failed change may have cached other tables (a link's related table) as they
+        # were inside the rolled back transaction.
+        svc.schemas.clear()
         raise
     await svc.events.publish(outbox.events)
     return _with_related(data, related_json)
@@ -290,8 +308,9 @@ async def delete_field(svc: Services, actor: Actor, field_id: int) -> dict[str, 
             outbox.add("field_deleted", {"table_id": table_id, "field_id": field_id,
                                          "related_fields": []}, table_id=table_id)
     except BaseException:
-        if table_id:
-            svc.schemas.forget(table_id)
+        # A failed change may have cached other tables (a link's related table) as they
+        # were inside the rolled back transaction.
+        svc.schemas.clear()
         raise
     await svc.events.publish(outbox.events)
     return {"related_fields": []}

@@ -12,9 +12,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.clock import now
 from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
+from gridbase.storage.sql_functions import icontains
 
 __all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
 
@@ -30,7 +33,8 @@ class RowQuery:
     search: str | None = None
     search_mode: str | None = None
     exclude_count: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    filter_params: list[tuple[str, str]] = field(default_factory=list)
+    view_id: int | None = None
 
 
 @dataclass
@@ -91,16 +95,43 @@ def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]
         if spec is None:
             raise ApiError("ERROR_ORDER_BY_FIELD_NOT_FOUND",
                            f"The field {name} was not found in the table.")
-        expression = field_type_registry.get(spec.type).sort_expression(spec, table)
+        field_type = field_type_registry.get(spec.type)
+        expression = field_type.sort_expression(spec, table)
         if expression is None:
             raise ApiError("ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
                            f"It is not possible to order by {name} because the field type "
                            f"{spec.type} does not support filtering.")
         clauses.append(expression.desc().nulls_last() if descending
                        else expression.asc().nulls_first())
+        tiebreak = field_type.sort_tiebreak(spec, table)
+        if tiebreak is not None:
+            clauses.append(tiebreak.asc() if descending else tiebreak.desc())
     return clauses
 
 
-def compile_query(table: TableSchema, query: RowQuery) -> CompiledQuery:
-    return CompiledQuery(where=None, order_by=_order_by(table, query),
-                         fields=_selected(table, query))
+def _search(table: TableSchema, query: RowQuery) -> sa.ColumnElement[bool] | None:
+    """Compat mode: the whole text inside one cell. Default mode: every word somewhere."""
+    text = (query.search or "").strip()
+    if not text:
+        return None
+    terms = [text] if query.search_mode == "compat" else text.split()
+    searchable = [f for f in table.fields if field_type_registry.get(f.type).searchable]
+
+    def matches(term: str) -> sa.ColumnElement[bool]:
+        cells = [
+            icontains(field_type_registry.get(f.type).text_expression(f, table), term)
+            for f in searchable
+        ]
+        if term.isascii() and term.isdigit() and len(term) < 10:
+            cells.append(table.sa_table.c.id == int(term))
+        return sa.or_(*cells) if cells else sa.false()
+
+    return sa.and_(*[matches(term) for term in terms])
+
+
+def compile_query(table: TableSchema, query: RowQuery, dialect: str) -> CompiledQuery:
+    group = parse_filter_params(table, query.filter_params, query.user_field_names)
+    conditions = [c for c in (compile_filters(table, dialect, now(), group),
+                              _search(table, query)) if c is not None]
+    return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
+                         order_by=_order_by(table, query), fields=_selected(table, query))

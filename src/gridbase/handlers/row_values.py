@@ -64,6 +64,7 @@ async def parse_rows(
     item_errors: list[dict[str, Any]] = [{} for _ in items]
     raws = [_collect(table, item, user_field_names, item_errors[i]) for i, item in enumerate(items)]
     parsed = ParsedRows(len(items))
+    whole_body: list[str] = []
     for spec in table.fields:
         positions = [i for i, raw in enumerate(raws) if spec.id in raw]
         if not positions:
@@ -72,7 +73,9 @@ async def parse_rows(
         results = await field_type.prepare(ctx, spec, [raws[i][spec.id] for i in positions])
         key = table.field_key(spec, user_field_names)
         for position, result in zip(positions, results, strict=True):
-            if isinstance(result, CellError):
+            if isinstance(result, CellError) and result.whole_body:
+                whole_body.append(result.message)
+            elif isinstance(result, CellError):
                 item_errors[position][key] = result.entry()
             else:
                 parsed.values[position][spec.id] = result
@@ -80,6 +83,8 @@ async def parse_rows(
         if batch:
             raise body_error({"items": {str(i): e for i, e in enumerate(item_errors) if e}})
         raise body_error(item_errors[0])
+    if whole_body:
+        raise body_error(whole_body[0])
     return parsed
 
 

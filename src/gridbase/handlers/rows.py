@@ -12,9 +12,11 @@ from gridbase.events import Outbox
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.policy import Actor, require
+from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
 from gridbase.handlers.services import Services
+from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
 
 __all__ = [
@@ -43,14 +45,18 @@ async def _table(
     svc: Services, conn: AsyncConnection, actor: Actor, table_id: int, operation: str
 ) -> TableSchema:
     table = await svc.schemas.get(conn, table_id)
-    await require(conn, actor, operation, table.workspace_id)
+    await require(conn, actor, operation, table.workspace_id, database_id=table.database_id,
+                  table_id=table.id)
     return table
 
 
 async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
     async with svc.db.read() as conn:
-        table = await _table(svc, conn, actor, table_id, "table.rows.read")
-        compiled = compile_query(table, query)
+        table = await with_related(
+            svc.schemas, conn, await _table(svc, conn, actor, table_id, "table.rows.read"))
+        compiled = compile_query(table, query, svc.db.dialect)
+        if query.view_id is not None:
+            compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
         rows = await sql.select_rows(
             conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,

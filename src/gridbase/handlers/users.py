@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import hmac
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,15 +31,36 @@ __all__ = [
     "verify_refresh",
 ]
 
-_PERMISSIONS_PAYLOAD: list[dict[str, Any]] = [
-    {"name": "core", "permissions": ["list_workspaces"]},
-    {
-        "name": "setting_operation",
-        "permissions": {"staff_only_operations": [], "always_allowed_operations":
-                        ["create_workspace"]},
-    },
-    {"name": "member", "permissions": False},
+# Operations anyone may perform on template workspaces; gridbase has no templates, but
+# clients read this entry of the permissions payload by name.
+_TEMPLATE_OPERATIONS = [
+    "workspace.read", "workspace.list_applications", "application.list_integrations",
+    "application.list_user_sources", "application.user_source.login",
+    "database.table.field_rules.read_field_rules", "database.list_tables",
+    "database.table.list_fields", "database.table.list_rows", "database.table.list_views",
+    "database.table.read_row", "database.table.view.read",
+    "database.table.view.read_field_options", "database.table.view.list_decoration",
+    "database.table.view.list_aggregations", "database.table.view.read_aggregation",
+    "builder.list_pages", "builder.page.list_elements", "builder.page.list_workflow_actions",
+    "builder.page.data_source.dispatch", "builder.page.list_data_sources",
+    "dashboard.widget.read", "dashboard.list_widgets", "dashboard.data_source.read",
+    "dashboard.list_data_sources", "dashboard.data_source.dispatch",
 ]
+
+
+def _permissions(user: sa.RowMapping) -> list[dict[str, Any]]:
+    """The global permission managers' payload, in the order Baserow sends them."""
+    return [
+        {"name": "core", "permissions": ["list_workspaces"]},
+        {"name": "setting_operation", "permissions": {
+            "staff_only_operations": [], "always_allowed_operations": ["create_workspace"]}},
+        {"name": "staff", "permissions": {
+            "staff_only_operations": ["settings.update"], "is_staff": user["is_staff"]}},
+        {"name": "allow_if_template", "permissions": {
+            "allowed_operations_on_templates": list(_TEMPLATE_OPERATIONS),
+            "workspace_template_ids": []}},
+        {"name": "member", "permissions": False},
+    ]
 
 
 def normalize_email(email: str) -> str:
@@ -56,14 +82,19 @@ def user_json(user: sa.RowMapping) -> dict[str, Any]:
 
 
 def _user_data(user: sa.RowMapping) -> dict[str, Any]:
-    permissions = [dict(p) for p in _PERMISSIONS_PAYLOAD]
-    permissions.insert(2, {"name": "staff", "permissions": {
-        "staff_only_operations": ["settings.update"], "is_staff": user["is_staff"]}})
     return {
         "user": user_json(user),
-        "permissions": permissions,
+        "permissions": _permissions(user),
         "user_notifications": {"unread_count": 0},
     }
+
+
+def _user_session(svc: Services, user_id: int) -> str:
+    """An opaque signed session id; clients only store it and send it back."""
+    payload = f"{user_id}:{uuid.uuid4().hex}"
+    signature = hmac.new(svc.settings.secret_key.encode(), payload.encode(),
+                         hashlib.sha256).digest()
+    return f"{payload}:{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
 
 
 def _session_payload(svc: Services, user: sa.RowMapping, *, with_refresh: bool) -> dict[str, Any]:
@@ -71,6 +102,7 @@ def _session_payload(svc: Services, user: sa.RowMapping, *, with_refresh: bool) 
     payload: dict[str, Any] = {"token": access, "access_token": access}
     if with_refresh:
         payload["refresh_token"] = issue_token(svc.settings, user["id"], "refresh")
+        payload["user_session"] = _user_session(svc, user["id"])
     payload.update(_user_data(user))
     return payload
 
@@ -97,20 +129,22 @@ def _check_password_rules(password: str) -> None:
             "Ensure this field has no more than 256 characters.", "max_length")})
 
 
-async def create_user(
-    conn: AsyncConnection, *, name: str, email: str, password: str, language: str = "en",
-    is_staff: bool | None = None,
+async def _insert_user(
+    conn: AsyncConnection, *, name: str, email: str, password_hash: str, language: str,
+    is_staff: bool | None,
 ) -> sa.RowMapping:
     """Insert a user; the very first user of an instance becomes staff."""
     email = normalize_email(email)
-    _check_password_rules(password)
+    if len(email) > 254:  # lower-casing can lengthen some letters
+        raise body_error({"email": field_error(
+            "Ensure this field has no more than 254 characters.", "max_length")})
     if await _user_by_email(conn, email) is not None:
         raise ApiError("ERROR_EMAIL_ALREADY_EXISTS")
     if is_staff is None:
         is_staff = (await conn.scalar(sa.select(sa.func.count()).select_from(meta.users))) == 0
     result = await conn.execute(
         meta.users.insert().values(
-            email=email, first_name=name, password_hash=hash_password(password),
+            email=email, first_name=name, password_hash=password_hash,
             is_staff=is_staff, is_active=True, language=language, date_joined=now(),
         ).returning(meta.users.c.id)
     )
@@ -119,14 +153,30 @@ async def create_user(
     return created
 
 
+async def _hashed(password: str) -> str:
+    """Hash off the event loop: argon2 takes long enough to stall every other request."""
+    _check_password_rules(password)
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def create_user(
+    conn: AsyncConnection, *, name: str, email: str, password: str, language: str = "en",
+    is_staff: bool | None = None,
+) -> sa.RowMapping:
+    """Insert a user with a checked, hashed password (the CLI's way in)."""
+    return await _insert_user(conn, name=name, email=email, password_hash=await _hashed(password),
+                              language=language, is_staff=is_staff)
+
+
 async def register(
     svc: Services, *, name: str, email: str, password: str, language: str, authenticate: bool
 ) -> dict[str, Any]:
     if not svc.settings.signup_enabled:
         raise ApiError("ERROR_DISABLED_SIGNUP")
+    password_hash = await _hashed(password)  # before the write lock is taken
     async with svc.db.write() as conn:
-        user = await create_user(conn, name=name, email=email, password=password,
-                                 language=language)
+        user = await _insert_user(conn, name=name, email=email, password_hash=password_hash,
+                                  language=language, is_staff=None)
     if authenticate:
         return _session_payload(svc, user, with_refresh=True)
     return {"user": user_json(user)}
@@ -135,7 +185,8 @@ async def register(
 async def login(svc: Services, *, email: str, password: str) -> dict[str, Any]:
     async with svc.db.read() as conn:
         user = await _user_by_email(conn, normalize_email(email))
-    if user is None or not verify_password(user["password_hash"], password):
+    if user is None or not await asyncio.to_thread(verify_password, user["password_hash"],
+                                                   password):
         raise ApiError("ERROR_INVALID_CREDENTIALS")
     if not user["is_active"]:
         raise ApiError("ERROR_DEACTIVATED_USER")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.clock import iso, now
 from gridbase.errors import ApiError
 from gridbase.events import Outbox
-from gridbase.handlers.policy import ADMIN, Actor, require
+from gridbase.handlers.policy import ADMIN, Actor, require, workspace_members
 from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
 
@@ -143,14 +143,22 @@ async def delete_workspace(svc: Services, actor: Actor, workspace_id: int) -> No
         )).all()
         for database_id in database_ids:
             await drop_database_storage(svc, conn, database_id)
+        # The members must be named now: after the delete nobody belongs to it.
+        members = tuple(await workspace_members(conn, workspace_id))
         await conn.execute(meta.workspaces.delete().where(meta.workspaces.c.id == workspace_id))
-        outbox.add("group_deleted", {"workspace_id": workspace_id}, workspace_id=workspace_id)
+        outbox.add("group_deleted", {"workspace_id": workspace_id}, workspace_id=workspace_id,
+                   user_ids=members)
     await svc.events.publish(outbox.events)
 
 
 async def order_workspaces(svc: Services, actor: Actor, workspace_ids: list[int]) -> None:
+    """Number the caller's workspaces in the given order; ids not theirs are ignored."""
     async with svc.db.write() as conn:
-        for position, workspace_id in enumerate(workspace_ids, start=1):
+        own = set((await conn.scalars(
+            sa.select(meta.workspace_users.c.workspace_id)
+            .where(meta.workspace_users.c.user_id == actor.user_id))).all())
+        ordered = [w for w in dict.fromkeys(workspace_ids) if w in own]
+        for position, workspace_id in enumerate(ordered, start=1):
             await conn.execute(
                 meta.workspace_users.update()
                 .where(meta.workspace_users.c.user_id == actor.user_id,
@@ -160,6 +168,7 @@ async def order_workspaces(svc: Services, actor: Actor, workspace_ids: list[int]
 
 
 async def leave_workspace(svc: Services, actor: Actor, workspace_id: int) -> None:
+    outbox = Outbox()
     async with svc.db.write() as conn:
         await _get_workspace(conn, workspace_id)
         role = await require(conn, actor, "workspace.read", workspace_id)
@@ -172,7 +181,14 @@ async def leave_workspace(svc: Services, actor: Actor, workspace_id: int) -> Non
             )
             if admins == 1:
                 raise ApiError("ERROR_GROUP_USER_IS_LAST_ADMIN")
+        members = (await _members(conn, [workspace_id]))[workspace_id]
+        leaving = next(m for m in members if m["user_id"] == actor.user_id)
         await conn.execute(meta.workspace_users.delete().where(
             meta.workspace_users.c.workspace_id == workspace_id,
             meta.workspace_users.c.user_id == actor.user_id,
         ))
+        # Heard by the remaining members and by the one who left.
+        outbox.add("group_user_deleted", {"id": leaving["id"], "workspace_id": workspace_id,
+                                          "workspace_user": leaving},
+                   workspace_id=workspace_id, user_ids=tuple(m["user_id"] for m in members))
+    await svc.events.publish(outbox.events)

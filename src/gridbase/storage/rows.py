@@ -48,9 +48,11 @@ async def count_rows(
 
 
 async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Sequence[int]) -> set[int]:
-    if not ids:
+    # Ids beyond the 32-bit id column name no row (and would overflow the driver).
+    storable = [i for i in ids if 0 < i < 2**31]
+    if not storable:
         return set()
-    return set((await conn.scalars(sa.select(table.c.id).where(table.c.id.in_(ids)))).all())
+    return set((await conn.scalars(sa.select(table.c.id).where(table.c.id.in_(storable)))).all())
 
 
 async def renumber(conn: AsyncConnection, table: sa.Table) -> None:

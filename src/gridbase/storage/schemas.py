@@ -90,3 +90,7 @@ class SchemaCache:
 
     def forget(self, table_id: int) -> None:
         self._cache.pop(table_id, None)
+
+    def clear(self) -> None:
+        """Forget every table, after a failed change that may have cached several."""
+        self._cache.clear()

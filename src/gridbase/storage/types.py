@@ -61,7 +61,8 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+            # isoformat pads years below 1000, which strftime("%Y") does not on glibc.
+            return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:

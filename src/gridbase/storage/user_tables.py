@@ -65,6 +65,12 @@ def _quote(conn: AsyncConnection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
+def _ddl(statement: str) -> sa.ExecutableDDLElement:
+    """DDL rather than text: asyncpg's cached prepared statements are dropped on DDL only,
+    and a stale one fails once a column changed type."""
+    return sa.DDL(statement)  # type: ignore[no-untyped-call]
+
+
 async def add_column(conn: AsyncConnection, table_id: int, column: sa.Column[Any]) -> None:
     """ALTER TABLE ADD COLUMN, rendered by SQLAlchemy for the current dialect."""
     sa.Table(table_name(table_id), sa.MetaData(), column)
@@ -81,17 +87,17 @@ async def add_column(conn: AsyncConnection, table_id: int, column: sa.Column[Any
             parts.append(f"DEFAULT {compiled}")
     if not column.nullable:
         parts.append("NOT NULL")
-    await conn.execute(sa.text(" ".join(parts)))
+    await conn.execute(_ddl(" ".join(parts)))
 
 
 async def drop_column(conn: AsyncConnection, table_id: int, column_name: str) -> None:
-    await conn.execute(sa.text(
+    await conn.execute(_ddl(
         f"ALTER TABLE {_quote(conn, table_name(table_id))} DROP COLUMN {_quote(conn, column_name)}"
     ))
 
 
 async def rename_column(conn: AsyncConnection, table_id: int, old: str, new: str) -> None:
-    await conn.execute(sa.text(
+    await conn.execute(_ddl(
         f"ALTER TABLE {_quote(conn, table_name(table_id))} "
         f"RENAME COLUMN {_quote(conn, old)} TO {_quote(conn, new)}"
     ))

@@ -1,0 +1,1 @@
+"""Benchmarks: gridbase against a bare-ASGI floor, over loopback."""

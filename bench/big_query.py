@@ -1,0 +1,141 @@
+"""Filtered, sorted and searched pages of a 1,000,000-row table, over HTTP.
+
+The table's schema is made through gridbase's API; its rows are then generated inside
+the database with one INSERT ... SELECT (the batch-API load is measured by `bench.run`),
+so this script measures only the query side. Bounded: a fixed number of requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.dataset import build_dataset
+from bench.run import RESULTS, _database
+from bench.servers import gridbase_command, running
+
+WORD_SQL = "('alpha','beta','gamma','delta','omega','north','south','river','stone','cloud')"
+
+
+def _fill_sql(dialect: str, table: str, f: dict[str, int], options: list[int], rows: int
+              ) -> str:
+    o = options
+    if dialect == "postgresql":
+        return f"""
+INSERT INTO {table} ("order", created_on, updated_on, field_{f['Name']}, field_{f['Notes']},
+  field_{f['Amount']}, field_{f['Active']}, field_{f['Due']}, field_{f['Status']},
+  field_{f['Rating']}, field_{f['Email']}, field_{f['Code']})
+SELECT g, now(), now(),
+  (ARRAY{list(WORD_SQL[1:-1].replace("'", "").split(","))})[1 + g % 10] || ' '
+    || (ARRAY{list(WORD_SQL[1:-1].replace("'", "").split(","))})[1 + (g / 10) % 10] || ' ' || g,
+  'notes ' || g, round(((g * 7919) % 100000) / 100.0, 2), g % 2 = 0,
+  DATE '2020-01-01' + (g % 2500), (ARRAY{o})[1 + g % {len(o)}], g % 6,
+  'user' || g || '@example.com', 'C-' || lpad((g % 1000000)::text, 6, '0')
+FROM generate_series(1, {rows}) AS g"""
+    words = WORD_SQL[1:-1].replace("'", "").split(",")
+    word_case = " ".join(f"WHEN {i} THEN '{w}'" for i, w in enumerate(words))
+    option_case = " ".join(f"WHEN {i} THEN {v}" for i, v in enumerate(o))
+    return f"""
+WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {rows})
+INSERT INTO {table} ("order", created_on, updated_on, field_{f['Name']}, field_{f['Notes']},
+  field_{f['Amount']}, field_{f['Active']}, field_{f['Due']}, field_{f['Status']},
+  field_{f['Rating']}, field_{f['Email']}, field_{f['Code']})
+SELECT n, '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000',
+  (CASE n % 10 {word_case} END) || ' ' || (CASE (n / 10) % 10 {word_case} END) || ' ' || n,
+  'notes ' || n, round(((n * 7919) % 100000) / 100.0, 2), n % 2 = 0,
+  date('2020-01-01', '+' || (n % 2500) || ' days'), CASE n % {len(o)} {option_case} END,
+  n % 6, 'user' || n || '@example.com', 'C-' || substr('000000' || (n % 1000000), -6)
+FROM g"""
+
+
+async def _fill(url: str, sql: str) -> float:
+    engine = create_async_engine(url)
+    started = time.perf_counter()
+    async with engine.begin() as conn:
+        await conn.execute(sa.text(sql))
+    await engine.dispose()
+    return time.perf_counter() - started
+
+
+def _timed(http: httpx.Client, path: str, params: dict[str, Any], count: int) -> dict[str, Any]:
+    latencies = []
+    total = None
+    for _ in range(count):
+        started = time.perf_counter()
+        response = http.get(path, params=params)
+        latencies.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        total = response.json().get("count")
+    ordered = sorted(latencies)
+    return {"p50_ms": round(statistics.median(ordered), 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 1),
+            "requests": count, "count": total}
+
+
+async def bench(backend: str, rows: int, requests: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, cleanup = await _database(backend, Path(tmp))
+        env = {"GRIDBASE_DATA_DIR": str(Path(tmp) / "data"), "GRIDBASE_DATABASE_URL": url}
+        try:
+            with running(gridbase_command(), env, "/api/_health/") as server:
+                ds = await asyncio.to_thread(build_dataset, server.base_url, 10)
+                table = f"database_table_{ds.table_id}"
+                fill_seconds = await _fill(url, _fill_sql(
+                    backend, table, ds.fields, list(ds.options.values()), rows))
+                base = f"/api/database/rows/table/{ds.table_id}/"
+                queries = {
+                    "filtered_sorted_page": {
+                        "user_field_names": "true", "size": 100, "order_by": "-Amount,Name",
+                        "filter__Amount__higher_than": "100",
+                        "filter__Amount__lower_than": "600",
+                        "filter__Name__contains": "river",
+                        "filter__Status__single_select_equal": str(ds.options["open"]),
+                        "filter__Due__date_is_after": "UTC?2021-01-01?exact_date",
+                        "filter__Due__date_is_before": "UTC?2025-12-31?exact_date"},
+                    "filtered_sorted_page_no_count": {
+                        "user_field_names": "true", "size": 100, "order_by": "-Amount,Name",
+                        "filter__Amount__higher_than": "100", "exclude_count": "true",
+                        "filter__Name__contains": "river"},
+                    "search": {"search": "river stone", "size": 100},
+                    "plain_page_100": {"size": 100, "page": 5000},
+                }
+                results: dict[str, Any] = {"backend": backend, "rows": rows,
+                                           "date": date.today().isoformat(),
+                                           "fill_seconds": round(fill_seconds, 1)}
+                with httpx.Client(base_url=server.base_url, headers=ds.headers,
+                                  timeout=600) as http:
+                    for name, params in queries.items():
+                        results[name] = _timed(http, base, params, requests)
+                        print(backend, name, results[name])
+                results["peak_rss_mb"] = round(server.sample_rss(), 1)
+                return results
+        finally:
+            await cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=15)
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    for backend in args.backends.split(","):
+        result = asyncio.run(bench(backend, args.rows, args.requests))
+        out = RESULTS / f"{result['date']}-{backend}-big-query.json"
+        out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

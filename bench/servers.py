@@ -1,0 +1,72 @@
+"""Start gridbase (or the floor app) as a real process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+__all__ = ["Server", "floor_command", "free_port", "gridbase_command", "running"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[bytes], base_url: str) -> None:
+        self.process = process
+        self.base_url = base_url
+        self.peak_rss_mb = 0.0
+
+    def sample_rss(self) -> float:
+        """Resident memory of the server process now (MB); keeps the peak."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+                self.peak_rss_mb = max(self.peak_rss_mb, rss)
+                return rss
+        return 0.0
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], health_path: str) -> Iterator[Server]:
+    port = free_port()
+    process = subprocess.Popen([*command, "--port", str(port)], env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + health_path, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start: " + (
+                process.stderr.read().decode() if process.stderr else ""))
+        yield Server(process, base)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def gridbase_command() -> list[str]:
+    return [sys.executable, "-m", "gridbase.cli", "serve"]
+
+
+def floor_command(database_url: str, table: str) -> list[str]:
+    return [sys.executable, "-m", "bench.floor", "--database-url", database_url,
+            "--table", table]
+

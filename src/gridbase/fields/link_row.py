@@ -1,0 +1,451 @@
+"""The `link_row` field type: a row links to rows of another table of the same database.
+
+Links are kept in a join table shared with the related field (see `link_relation`).
+Reading a link gives `[{id, value, order}]`, sorted like the linked table, where `value`
+is the linked row's primary field as text; writing takes row ids or primary texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import sqlalchemy as sa
+
+from gridbase.clock import now
+from gridbase.errors import ApiError
+from gridbase.fields.base import CellError, FieldType, PropSpec
+from gridbase.fields.link_relation import (
+    Relation,
+    bump_table,
+    chunks,
+    drop_relation,
+    forget_field,
+    links_exist,
+    relation_of,
+    relation_table,
+    user_table,
+)
+from gridbase.fields.link_sql import linked_text
+from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.fields.select import split_comma_separated
+from gridbase.storage import schema as meta
+
+if TYPE_CHECKING:
+    from gridbase.fields.context import FieldContext
+
+__all__ = ["LinkRowFieldType", "Relation", "links_exist", "relation_of"]
+
+MAX_NAME = 255
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; larger ones cannot exist and break queries
+ORDER_QUANTUM = Decimal("1e-20")
+
+
+def _field_type(name: str) -> FieldType:
+    from gridbase.fields.registry import field_type_registry  # the registry imports us
+
+    return field_type_registry.get(name)
+
+
+def _format_order(order: Any) -> str:
+    return f"{Decimal(str(order)).quantize(ORDER_QUANTUM):f}"
+
+
+def _requested_items(value: Any) -> list[Any] | CellError:
+    """A request value as a list of ids (int) and primary texts (str), or why not."""
+    if isinstance(value, bool):
+        return CellError("A valid integer is required.", "invalid")
+    if not value:
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, str):
+        return list(split_comma_separated(value))
+    if not isinstance(value, list):
+        return CellError("This provided value must be a list, an integer or a string.")
+    first = type(value[0])
+    if any(type(item) is not first for item in value):
+        return CellError("All list values must be same type.", "not_same_type")
+    if first not in (int, str):
+        return CellError("The provided value must be a list of valid integer or string")
+    return list(value)
+
+
+class LinkRowFieldType(FieldType):
+    type = "link_row"
+    can_be_primary = False
+    has_column = False
+    props: ClassVar[dict[str, PropSpec]] = {
+        "link_row_table_id": PropSpec(None, (int,), nullable=True),
+        "link_row_table": PropSpec(None, (int,), nullable=True),
+        "has_related_field": PropSpec(None, (bool,)),
+        "link_row_multiple_relationships": PropSpec(True, (bool,)),
+        "link_row_limit_selection_view_id": PropSpec(None, (int,), nullable=True),
+    }
+
+    # -- properties -----------------------------------------------------------------
+
+    def clean_props(self, raw: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+        checked = super().clean_props(raw, None)
+        props = dict(current or {})
+        target = next((checked[key] for key in ("link_row_table_id", "link_row_table")
+                       if raw.get(key) is not None), None)
+        if target is not None:
+            props["link_row_table_id"] = target
+        elif props.get("link_row_table_id") is None:
+            raise ApiError("ERROR_LINK_ROW_TABLE_NOT_PROVIDED",
+                           "The `link_row_table_id` must be provided.")
+        if "link_row_multiple_relationships" in raw or current is None:
+            props["link_row_multiple_relationships"] = checked["link_row_multiple_relationships"]
+        view_id = raw.get("link_row_limit_selection_view_id", -1)
+        if view_id != -1:  # -1 is the API's "not given"; checked against views in after_save
+            props["link_row_limit_selection_view_id"] = view_id
+        props.setdefault("link_row_limit_selection_view_id", None)
+        props.setdefault("link_row_related_field_id", None)
+        return props
+
+    def props_json(self, spec: FieldSpec) -> dict[str, Any]:
+        return {}
+
+    async def extra_json(self, ctx: FieldContext, spec: FieldSpec) -> dict[str, Any]:
+        from gridbase.handlers.fields import field_json  # handlers build on field types
+
+        target_id = spec.props.get("link_row_table_id")
+        related_id = spec.props.get("link_row_related_field_id")
+        view_id = spec.props.get("link_row_limit_selection_view_id")
+        if view_id is not None and await ctx.conn.scalar(
+                sa.select(meta.views.c.id).where(meta.views.c.id == view_id)) is None:
+            view_id = None  # the view was deleted since
+        primary_json = None
+        try:
+            target = await ctx.schema(int(target_id or 0))
+        except ApiError:
+            target = None
+        if target is not None and target.primary is not None:
+            primary_json = await field_json(ctx, target.primary, target)
+        return {
+            "link_row_table_id": target_id,
+            "link_row_related_field_id": related_id,
+            "link_row_table": target_id,
+            "link_row_related_field": related_id,
+            "link_row_limit_selection_view_id": view_id,
+            "link_row_table_primary_field": primary_json,
+            "link_row_multiple_relationships": spec.props.get(
+                "link_row_multiple_relationships", True),
+        }
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def after_save(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, raw: dict[str, Any],
+        old: FieldSpec | None,
+    ) -> list[int]:
+        conn = ctx.conn
+        props = dict(spec.props)
+        target_id = int(props["link_row_table_id"])
+        database_id = None if not 0 < target_id <= MAX_ID else await conn.scalar(
+            sa.select(meta.tables.c.database_id).where(meta.tables.c.id == target_id))
+        if database_id is None:
+            raise ApiError("ERROR_TABLE_DOES_NOT_EXIST")
+        if database_id != table.database_id:
+            raise ApiError("ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE")
+        self_link = target_id == table.id
+        previous = old.props if old is not None else None
+        related_id = previous.get("link_row_related_field_id") if previous else None
+        retarget = previous is not None and previous.get("link_row_table_id") != target_id
+        wanted = raw.get("has_related_field")
+        if wanted is None:
+            wanted = not self_link and (previous is None or related_id is not None)
+        if wanted and self_link:
+            raise ApiError("ERROR_SELF_REFERENCING_LINK_ROW_CANNOT_HAVE_RELATED_FIELD",
+                           "A self referencing link row cannot have a related field.")
+        await self._check_view(ctx, props, target_id, raw, retarget)
+        if previous is None or not props.get("relation_table"):
+            props["relation_table"] = f"database_relation_{spec.id}"
+            props["relation_side"] = "a"
+            await conn.run_sync(lambda sync: relation_table(props["relation_table"])
+                                .create(sync))
+        elif retarget:
+            await conn.execute(relation_of(spec).table.delete())
+        if related_id is not None and (retarget or not wanted):
+            await forget_field(conn, int(related_id))
+            related_id = None
+        if wanted and related_id is None:
+            related_id = await self._create_related(ctx, spec, table, target_id, props)
+        props["link_row_related_field_id"] = related_id
+        if previous is not None and not retarget and not props.get(
+                "link_row_multiple_relationships", True) and previous.get(
+                "link_row_multiple_relationships", True):
+            await self._keep_first_links(ctx, spec)
+        if props != spec.props:
+            await conn.execute(meta.fields.update().where(meta.fields.c.id == spec.id)
+                               .values(props=props))
+            await bump_table(conn, table.id)
+        return []
+
+    async def _check_view(self, ctx: FieldContext, props: dict[str, Any], target_id: int,
+                          raw: dict[str, Any], retarget: bool) -> None:
+        """The view limiting the choices must be one of the linked table's views."""
+        key = "link_row_limit_selection_view_id"
+        view_id = props.get(key)
+        if view_id is None:
+            return
+        if retarget and raw.get(key, -1) == -1:
+            props[key] = None  # a view of the previous table does not carry over
+            return
+        found = None if not 0 < view_id <= MAX_ID else await ctx.conn.scalar(
+            sa.select(meta.views.c.id).where(meta.views.c.id == view_id,
+                                             meta.views.c.table_id == target_id))
+        if found is None:
+            raise ApiError("ERROR_VIEW_DOES_NOT_EXIST")
+
+    async def _create_related(self, ctx: FieldContext, spec: FieldSpec, table: TableSchema,
+                              target_id: int, props: dict[str, Any]) -> int:
+        """The reverse field in the linked table, named after this table."""
+        target = await ctx.schema(target_id)
+        taken = set(target.by_name)
+        candidates = [table.name[:MAX_NAME], f"{table.name} - {spec.name}"[:MAX_NAME]]
+        name = next((c for c in candidates if c not in taken), None)
+        suffix = 2
+        while name is None:
+            numbered = f"{table.name[:MAX_NAME - 8]} {suffix}"
+            name = numbered if numbered not in taken else None
+            suffix += 1
+        order = max((f.order for f in target.fields), default=-1) + 1
+        related_props = {
+            "link_row_table_id": table.id,
+            "link_row_related_field_id": spec.id,
+            "link_row_multiple_relationships": True,
+            "link_row_limit_selection_view_id": None,
+            "relation_table": props["relation_table"],
+            "relation_side": "b" if props.get("relation_side", "a") == "a" else "a",
+        }
+        related_id: int = (await ctx.conn.execute(meta.fields.insert().values(
+            table_id=target_id, name=name, type=self.type, order=order, primary=False,
+            description=None, db_index=False, props=related_props, created_on=now(),
+        ).returning(meta.fields.c.id))).scalar_one()
+        await bump_table(ctx.conn, target_id)
+        return related_id
+
+    async def _keep_first_links(self, ctx: FieldContext, spec: FieldSpec) -> None:
+        """Now limited to one link per row: keep the first in the linked table's order."""
+        relation = relation_of(spec)
+        target = user_table(int(spec.props["link_row_table_id"]))
+        rows = (await ctx.conn.execute(
+            sa.select(relation.own_column, relation.other_column)
+            .select_from(relation.table.join(target, target.c.id == relation.other_column))
+            .order_by(target.c.order, target.c.id))).all()
+        kept: dict[int, int] = {}
+        for own, other in rows:
+            kept.setdefault(own, other)
+        if not kept:
+            return
+        await ctx.conn.execute(relation.table.delete())
+        await ctx.conn.execute(relation.table.insert(), [
+            {relation.own: own, relation.other: other} for own, other in kept.items()])
+
+    async def before_delete(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema
+    ) -> list[int]:
+        related_id = spec.props.get("link_row_related_field_id")
+        deleted = []
+        if related_id is not None and await forget_field(ctx.conn, int(related_id)):
+            deleted.append(int(related_id))
+        await drop_relation(ctx.conn, spec.props.get("relation_table"))
+        return deleted
+
+    async def before_table_delete(self, ctx: FieldContext, table_id: int) -> None:
+        database_id = await ctx.conn.scalar(sa.select(meta.tables.c.database_id)
+                                            .where(meta.tables.c.id == table_id))
+        if database_id is None:
+            return
+        siblings = sa.select(meta.tables.c.id).where(meta.tables.c.database_id == database_id,
+                                                     meta.tables.c.id != table_id)
+        rows = (await ctx.conn.execute(
+            sa.select(meta.fields.c.id, meta.fields.c.props)
+            .where(meta.fields.c.type == self.type, meta.fields.c.table_id.in_(siblings))
+        )).all()
+        for field_id, props in rows:
+            if (props or {}).get("link_row_table_id") == table_id:
+                await drop_relation(ctx.conn, props.get("relation_table"))
+                await forget_field(ctx.conn, field_id)
+
+    async def forget_rows(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, row_ids: list[int]
+    ) -> None:
+        relation = relation_of(spec)
+        self_link = spec.props.get("link_row_table_id") == table.id
+        for chunk in chunks(row_ids):
+            condition: sa.ColumnElement[bool] = relation.own_column.in_(chunk)
+            if self_link:
+                condition = sa.or_(condition, relation.other_column.in_(chunk))
+            await ctx.conn.execute(relation.table.delete().where(condition))
+
+    # -- values ---------------------------------------------------------------------
+
+    async def _primary_texts(self, ctx: FieldContext, target: TableSchema,
+                             where: sa.ColumnElement[bool] | None) -> list[tuple[int, str]]:
+        """(id, primary text) of the target's rows matching `where`, in the table's order."""
+        query = sa.select(target.sa_table).order_by(target.sa_table.c.order,
+                                                    target.sa_table.c.id)
+        if where is not None:
+            query = query.where(where)
+        rows = [dict(r) for r in (await ctx.conn.execute(query)).mappings()]
+        primary = target.primary
+        if primary is None:
+            return [(row["id"], "") for row in rows]
+        primary_type = _field_type(primary.type)
+        await primary_type.load(ctx, primary, target, rows)
+        return [(row["id"], primary_type.to_text(primary, row[primary.column_name]))
+                for row in rows]
+
+    async def _ids_for_texts(self, ctx: FieldContext, target: TableSchema,
+                             texts: set[str]) -> dict[str, int]:
+        """Rows whose primary text is one of `texts`; the first in table order wins."""
+        primary = target.primary
+        if primary is None or not texts:
+            return {}
+        primary_type = _field_type(primary.type)
+        source = primary_type.source_column(primary)
+        where: sa.ColumnElement[bool] | None = None
+        if primary_type.has_column and source in target.sa_table.c:
+            # A text primary is looked up by its stored value; any other kind is compared
+            # as text after reading (a full pass, but no odd value ever reaches the SQL).
+            # Text with NUL cannot be stored (PostgreSQL refuses it), so it matches nothing.
+            try:
+                stored = [primary_type.from_text(primary, text) for text in sorted(texts)
+                          if "\x00" not in text]
+            except Exception:  # a type's best-effort parse must not fail a write
+                stored = [None]
+            if all(isinstance(value, str) for value in stored):
+                where = target.sa_table.c[source].in_(stored)
+        found: dict[str, int] = {}
+        for row_id, text in await self._primary_texts(ctx, target, where):
+            if text in texts:
+                found.setdefault(text, row_id)
+        return found
+
+    async def _existing(self, ctx: FieldContext, target_id: int, ids: set[int]) -> set[int]:
+        target = user_table(target_id)
+        found: set[int] = set()
+        for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
+            found.update((await ctx.conn.scalars(
+                sa.select(target.c.id).where(target.c.id.in_(chunk)))).all())
+        return found
+
+    async def prepare(
+        self, ctx: FieldContext, spec: FieldSpec, values: Sequence[Any]
+    ) -> list[Any | CellError]:
+        shaped = [_requested_items(value) for value in values]
+        lists = [items for items in shaped if not isinstance(items, CellError)]
+        texts = {i for items in lists for i in items if isinstance(i, str)}
+        target_id = int(spec.props["link_row_table_id"])
+        names = await self._ids_for_texts(ctx, await ctx.schema(target_id), texts)
+        numbers = {int(t) for t in texts - set(names) if t.isdigit()}
+        ids = {i for items in lists for i in items if isinstance(i, int)} | numbers
+        existing = await self._existing(ctx, target_id, ids) if ids else set()
+        existing.update(names.values())
+        multiple = spec.props.get("link_row_multiple_relationships", True)
+        results: list[Any | CellError] = []
+        for items in shaped:
+            if isinstance(items, CellError):
+                results.append(items)
+                continue
+            if not multiple and len(set(items)) > 1:
+                results.append(CellError("Ensure this field has no more than 1 elements.",
+                                         "max_length"))
+                continue
+            missing = next((i for i in items if isinstance(i, str) and i not in names
+                            and not i.isdigit()), None)
+            if missing is not None:
+                results.append(CellError(f"The provided text value '{missing}' doesn't match "
+                                         "any row in the linked table.", "missing_row",
+                                         whole_body=True))
+                continue
+            linked: list[int] = []
+            for item in items:
+                row_id = names.get(item, int(item) if item.isdigit() else None) \
+                    if isinstance(item, str) else item
+                if row_id in existing and row_id not in linked:
+                    linked.append(row_id)
+            results.append(linked)
+        return results
+
+    async def store(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any]
+    ) -> None:
+        given = {row_id: ids for row_id, ids in values.items() if ids is not None}
+        if not given:
+            return
+        relation = relation_of(spec)
+        for chunk in chunks(list(given)):
+            await ctx.conn.execute(relation.table.delete().where(
+                relation.own_column.in_(chunk)))
+        pairs = [{relation.own: row_id, relation.other: other}
+                 for row_id, ids in given.items() for other in ids]
+        if pairs:
+            await ctx.conn.execute(relation.table.insert(), pairs)
+
+    async def load(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]]
+    ) -> None:
+        row_ids = [row["id"] for row in rows]
+        links: dict[int, list[tuple[int, Any]]] = {row_id: [] for row_id in row_ids}
+        if not row_ids:
+            return
+        relation = relation_of(spec)
+        target_schema = await ctx.schema(int(spec.props["link_row_table_id"]))
+        target = target_schema.sa_table
+        for chunk in chunks(row_ids):
+            result = await ctx.conn.execute(
+                sa.select(relation.own_column, target.c.id, target.c.order)
+                .select_from(relation.table.join(target, target.c.id == relation.other_column))
+                .where(relation.own_column.in_(chunk))
+                .order_by(target.c.order, target.c.id))
+            for own, other, order in result.all():
+                links[own].append((other, order))
+        linked = sorted({other for pairs in links.values() for other, _ in pairs})
+        texts: dict[int, str] = {}
+        for chunk in chunks(linked):
+            texts.update(await self._primary_texts(ctx, target_schema,
+                                                   target.c.id.in_(chunk)))
+        for row in rows:
+            row[spec.column_name] = [
+                {"id": other, "value": texts.get(other, ""), "order": _format_order(order)}
+                for other, order in links[row["id"]]]
+
+    def to_json(self, spec: FieldSpec, value: Any) -> Any:
+        return value if isinstance(value, list) else []
+
+    def default_value(self, spec: FieldSpec) -> Any:
+        return None
+
+    def to_text(self, spec: FieldSpec, value: Any) -> str:
+        if not isinstance(value, list):
+            return ""
+        return ", ".join(str(item.get("value", "")) for item in value
+                         if isinstance(item, dict))
+
+    def from_text(self, spec: FieldSpec, text: str) -> Any:
+        return None
+
+    def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        """By the linked rows' primary values, as text sorts (see `link_sql`)."""
+        return sa.func.lower(linked_text(spec, table))
+
+    def sort_tiebreak(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+        return linked_text(spec, table)
+
+    def value_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any]:
+        return sa.cast(sa.null(), sa.Integer)
+
+    def text_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
+        """The linked rows' primary values joined by ", ", for search."""
+        return linked_text(spec, table)
+
+    def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
+        return sa.not_(links_exist(spec, table))
+
+    def example(self, spec: FieldSpec) -> Any:
+        return [1]

@@ -1,0 +1,100 @@
+"""SQL constructs that both backends understand, compiled per dialect.
+
+SQLite lacks a few things PostgreSQL has (regular expressions, fixed-point formatting);
+these constructs hide the difference so filters and search are written once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+__all__ = ["FormatDecimal", "HasWord", "icontains", "register_sqlite_functions"]
+
+
+class FormatDecimal(FunctionElement[str]):
+    """A number as text with a fixed count of decimal places ("3.50")."""
+
+    type = sa.Text()
+    inherit_cache = True
+    name = "format_decimal"
+    # The places change the SQL, so they are part of the statement cache key.
+    _traverse_internals = [*FunctionElement._traverse_internals,
+                           ("places", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, expression: ColumnElement[Any], places: int) -> None:
+        self.places = places
+        super().__init__(expression)
+
+
+@compiles(FormatDecimal, "postgresql")
+def _format_decimal_pg(element: FormatDecimal, compiler: SQLCompiler, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    return f"CAST(ROUND(CAST({inner} AS NUMERIC), {int(element.places)}) AS TEXT)"
+
+
+@compiles(FormatDecimal, "sqlite")
+def _format_decimal_sqlite(element: FormatDecimal, compiler: SQLCompiler, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    # printf() reads NULL as 0; an empty number must stay NULL.
+    places = int(element.places)
+    return f"(CASE WHEN {inner} IS NULL THEN NULL ELSE printf('%.{places}f', {inner}) END)"
+
+
+class HasWord(FunctionElement[bool]):
+    """True when the text contains the word as a whole word, ignoring case."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "has_word"
+
+
+@compiles(HasWord, "postgresql")
+def _has_word_pg(element: HasWord, compiler: SQLCompiler, **kw: Any) -> str:
+    text, word = list(element.clauses)
+    return (f"({compiler.process(text, **kw)} ~* ('\\m' || "
+            f"regexp_replace({compiler.process(word, **kw)}, "
+            f"'([.^$*+?()\\[\\]{{}}|\\\\-])', '\\\\\\1', 'g') || '\\M'))")
+
+
+@compiles(HasWord, "sqlite")
+def _has_word_sqlite(element: HasWord, compiler: SQLCompiler, **kw: Any) -> str:
+    text, word = list(element.clauses)
+    return f"gridbase_has_word({compiler.process(text, **kw)}, {compiler.process(word, **kw)})"
+
+
+def _sqlite_has_word(text: str | None, word: str | None) -> int | None:
+    if text is None or word is None:
+        return None
+    pattern = rf"(?<!\w)(?=\w){re.escape(word)}(?<=\w)(?!\w)"
+    return 1 if re.search(pattern, text, re.IGNORECASE) else 0
+
+
+def register_sqlite_functions(dbapi_connection: Any) -> None:
+    """Install the Python functions the SQLite compilations above call."""
+    dbapi_connection.create_function("gridbase_has_word", 2, _sqlite_has_word,
+                                     deterministic=True)
+    # SQLite's own lower() folds ASCII only; PostgreSQL folds all of Unicode.
+    dbapi_connection.create_function("lower", 1, _sqlite_lower, deterministic=True)
+    from gridbase.storage.date_sql import register_sqlite_date_functions
+
+    register_sqlite_date_functions(dbapi_connection)
+
+
+def _sqlite_lower(text: Any) -> Any:
+    return text.lower() if isinstance(text, str) else text
+
+
+def icontains(expression: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match with LIKE wildcards in `value` taken literally.
+    Stored text never holds NUL (PostgreSQL cannot even compare with it): no match."""
+    if "\x00" in value:
+        return sa.false()
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(expression).like(f"%{escaped}%", escape="\\")
