@@ -12,9 +12,17 @@ import orjson
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from starlette.requests import Request
 
-from gridbase.errors import PlainError, body_error
+from gridbase.errors import PlainError, body_error, field_error
 
-__all__ = ["NULL_CHARACTERS", "Body", "json_body", "null_character_path", "trimmed", "validate"]
+__all__ = [
+    "NULL_CHARACTERS",
+    "Body",
+    "json_body",
+    "null_character_path",
+    "object_body",
+    "trimmed",
+    "validate",
+]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -183,3 +191,12 @@ def validate(model: type[ModelT], data: Any) -> ModelT:
     if detail or result is None:
         raise body_error(detail)
     return result
+
+
+async def object_body(request: Request) -> dict[str, Any]:
+    """A JSON body that must be an object (routes whose keys depend on the resource)."""
+    data = await json_body(request)
+    if not isinstance(data, dict):
+        raise body_error({"non_field_errors": field_error(
+            f"Invalid data. Expected a dictionary, but got {type(data).__name__}.", "invalid")})
+    return data

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gridbase.api.auth import row_actor, services, user_actor
-from gridbase.api.body import json_body
+from gridbase.api.body import object_body
 from gridbase.api.responses import JSONResponse
-from gridbase.errors import ApiError, body_error, field_error
+from gridbase.errors import ApiError
 from gridbase.handlers import fields
 from gridbase.handlers.policy import Actor
 
 router = APIRouter(prefix="/api/database/fields")
 User = Annotated[Actor, Depends(user_actor)]
 UserOrToken = Annotated[Actor, Depends(row_actor)]
-
-
-async def _object_body(request: Request) -> dict[str, Any]:
-    data = await json_body(request)
-    if not isinstance(data, dict):
-        raise body_error({"non_field_errors": field_error(
-            f"Invalid data. Expected a dictionary, but got {type(data).__name__}.", "invalid")})
-    return data
 
 
 @router.get("/table/{table_id:int}/")
@@ -35,7 +27,7 @@ async def list_fields(request: Request, table_id: int, actor: UserOrToken) -> Re
 
 @router.post("/table/{table_id:int}/")
 async def create_field(request: Request, table_id: int, actor: UserOrToken) -> Response:
-    body = await _object_body(request)
+    body = await object_body(request)
     if actor.token is not None:
         raise ApiError("ERROR_NO_PERMISSION_TO_TABLE")
     return JSONResponse(await fields.create_field(services(request), actor, table_id, body))
@@ -48,7 +40,7 @@ async def get_field(request: Request, field_id: int, actor: User) -> Response:
 
 @router.patch("/{field_id:int}/")
 async def update_field(request: Request, field_id: int, actor: User) -> Response:
-    body = await _object_body(request)
+    body = await object_body(request)
     return JSONResponse(await fields.update_field(services(request), actor, field_id, body))
 
 

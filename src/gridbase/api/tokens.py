@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gridbase.api.auth import services, token_actor, user_actor
-from gridbase.api.body import json_body
+from gridbase.api.body import object_body
 from gridbase.api.responses import JSONResponse, empty
-from gridbase.errors import ApiError, PlainError, body_error, field_error
+from gridbase.errors import ApiError, PlainError
 from gridbase.handlers import tokens
 from gridbase.handlers.policy import Actor
 
 router = APIRouter()
 User = Annotated[Actor, Depends(user_actor)]
 TokenOnly = Annotated[Actor, Depends(token_actor)]
-
-
-async def _object_body(request: Request) -> dict[str, Any]:
-    data = await json_body(request)
-    if not isinstance(data, dict):
-        raise body_error({"non_field_errors": field_error(
-            f"Invalid data. Expected a dictionary, but got {type(data).__name__}.", "invalid")})
-    return data
 
 
 @router.get("/api/database/tokens/")
@@ -35,7 +27,7 @@ async def list_tokens(request: Request, actor: User) -> Response:
 
 @router.post("/api/database/tokens/")
 async def create_token(request: Request, actor: User) -> Response:
-    body = await _object_body(request)
+    body = await object_body(request)
     return JSONResponse(await tokens.create_token(services(request), actor, body))
 
 
@@ -58,7 +50,7 @@ async def get_token(request: Request, token_id: int, actor: User) -> Response:
 
 @router.patch("/api/database/tokens/{token_id:int}/")
 async def update_token(request: Request, token_id: int, actor: User) -> Response:
-    body = await _object_body(request)
+    body = await object_body(request)
     return JSONResponse(await tokens.update_token(services(request), actor, token_id, body))
 
 
