@@ -39,7 +39,7 @@ INSERT INTO {table} ("order", created_on, updated_on, field_{f['Name']}, field_{
 SELECT g, now(), now(),
   (ARRAY{list(WORD_SQL[1:-1].replace("'", "").split(","))})[1 + g % 10] || ' '
     || (ARRAY{list(WORD_SQL[1:-1].replace("'", "").split(","))})[1 + (g / 10) % 10] || ' ' || g,
-  'notes ' || g, round(((g * 7919) % 100000) / 100.0, 2), g % 2 = 0,
+  'notes ' || g, round(((g::bigint * 7919) % 100000) / 100.0, 2), g % 2 = 0,
   DATE '2020-01-01' + (g % 2500), (ARRAY{o})[1 + g % {len(o)}], g % 6,
   'user' || g || '@example.com', 'C-' || lpad((g % 1000000)::text, 6, '0')
 FROM generate_series(1, {rows}) AS g"""
