@@ -28,6 +28,7 @@ from gridbase.api import (
     workspaces,
 )
 from gridbase.api import docs as api_docs
+from gridbase.api.origin import WebSocketOrigin
 from gridbase.api.responses import JSONResponse, error_response
 from gridbase.config import Settings, load_settings
 from gridbase.errors import ApiError, PlainError
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Baserow allows every origin, and any request header (WebSocketId, ClientSessionId...).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                        allow_headers=["*"])
+    app.add_middleware(WebSocketOrigin)
     app.add_middleware(HttpsPolicy, require_https=settings.require_https,
                        trusted_proxies=settings.trusted_proxies)
     for module in (instance, users, workspaces, applications, tokens, tables, fields, rows,

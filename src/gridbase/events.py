@@ -7,10 +7,15 @@ the transaction commits, so nobody ever hears of a change that rolled back.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Event", "EventBus", "Outbox"]
+__all__ = ["Event", "EventBus", "Outbox", "request_origin"]
+
+# The `WebSocketId` header of the request being handled: its own socket gets no echo of
+# the events the request causes. Set once per request by `api.origin.WebSocketOrigin`.
+request_origin: ContextVar[str | None] = ContextVar("gridbase_request_origin", default=None)
 
 
 @dataclass(frozen=True)
@@ -50,4 +55,6 @@ class Outbox:
     events: list[Event] = field(default_factory=list)
 
     def add(self, type_: str, payload: dict[str, Any], **where: Any) -> None:
+        if where.get("origin_websocket_id") is None:
+            where["origin_websocket_id"] = request_origin.get()
         self.events.append(Event(type_, {"type": type_, **payload}, **where))

@@ -49,6 +49,29 @@ async def test_the_socket_named_in_websocketid_does_not_get_its_own_echo(
     assert message["type"] == "rows_created" and message["rows"] == [later]
 
 
+async def test_no_echo_of_field_and_table_changes_either(
+        server: Server, alice: Api, team: dict[str, int], sockets: list[Socket]) -> None:
+    table_id = team["table"]
+    mine = await open_socket(sockets, server.ws_url, alice)
+    other_tab = await open_socket(sockets, server.ws_url, alice)
+    for sock in (mine, other_tab):
+        await sock.subscribe(table_id=table_id)
+    header = {"WebSocketId": mine.id}
+    field = await alice.ok("POST", f"/api/database/fields/table/{table_id}/",
+                           json={"name": "Echo", "type": "text"}, headers=header)
+    await alice.ok("PATCH", f"/api/database/fields/{field['id']}/", json={"name": "Echo 2"},
+                   headers=header)
+    await alice.ok("DELETE", f"/api/database/fields/{field['id']}/", headers=header)
+    await alice.ok("PATCH", f"/api/database/tables/{table_id}/", json={"name": "Renamed"},
+                   headers=header)
+    for expected in ("field_created", "field_updated", "field_deleted", "table_updated"):
+        await other_tab.expect(expected)
+
+    later = (await alice.create_row(table_id, {})).json()
+    message = await mine.next()
+    assert message["type"] == "rows_created" and message["rows"] == [later]
+
+
 async def test_a_member_who_leaves_stops_hearing_the_workspace_at_once(
         server: Server, alice: Api, bob: Api, team: dict[str, int],
         sockets: list[Socket]) -> None:
