@@ -13,6 +13,7 @@ from gridbase.api.auth import flag, row_actor, services
 from gridbase.api.body import json_body
 from gridbase.api.responses import JSONResponse, empty
 from gridbase.errors import ApiError, body_error, field_error
+from gridbase.handlers import row_names as names
 from gridbase.handlers import rows
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.row_query import RowQuery
@@ -77,6 +78,29 @@ def _page_url(request: Request, page: int) -> str:
         items.append(("page", str(page)))
     query = urlencode(items)
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
+
+
+def _names_query(request: Request) -> dict[int, list[int]]:
+    """`table__<id>=1,2,3` parameters; anything else is refused like Baserow does."""
+    wanted: dict[int, list[int]] = {}
+    errors: dict[str, Any] = {}
+    for name, raw in request.query_params.multi_items():
+        table = name.removeprefix("table__")
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if (not name.startswith("table__") or not table.isascii() or not table.isdigit()
+                or len(table) > 12 or not parts
+                or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts)):
+            errors[name] = [{"error": "Use table__<id>=<row id>,<row id>.", "code": "invalid"}]
+            continue
+        wanted.setdefault(int(table), []).extend(int(p) for p in parts)
+    if errors:
+        raise ApiError("ERROR_QUERY_PARAMETER_VALIDATION", errors)
+    return wanted
+
+
+@router.get("/names/")
+async def row_names(request: Request, actor: UserOrToken) -> Response:
+    return JSONResponse(await names.row_names(services(request), actor, _names_query(request)))
 
 
 @router.get("/table/{table_id:int}/")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gridbase.api.tables import CreateTableBody, OrderTablesBody, UpdateTableBody
-from gridbase.docs.operations import Operation, Schema
+from gridbase.docs.operations import Operation, Param, Schema
 from gridbase.docs.shapes import ref
 
 __all__ = ["OPERATIONS"]
@@ -65,6 +65,15 @@ _INITIAL_DATA = (
 _TOKEN_IS_GONE = ("ERROR_TOKEN_DOES_NOT_EXIST", "ERROR_USER_NOT_IN_GROUP")
 
 OPERATIONS: dict[str, Operation] = {
+    "GET /api/database/rows/names/": Operation(
+        "list_database_table_row_names", "Rows", "Primary-field text of chosen rows",
+        response={"type": "object", "additionalProperties": {
+            "type": "object", "additionalProperties": {"type": "string"}}},
+        query=(Param("table__{table_id}", {"type": "string"},
+                     "Row ids of that table, comma separated; repeat for other tables of "
+                     "the same database."),),
+        errors=("ERROR_TABLE_DOES_NOT_EXIST", "ERROR_NO_PERMISSION_TO_TABLE",
+                "ERROR_USER_NOT_IN_GROUP", "ERROR_QUERY_PARAMETER_VALIDATION")),
     "GET /api/database/tables/database/{database_id}/": Operation(
         "list_database_tables", _TABLES, "Tables of a database",
         response={"type": "array", "items": ref("Table")}, errors=_DATABASE_IS_GONE),
