@@ -6,10 +6,24 @@ STAMP := $(VENV)/.installed
 CODEGEN := .venv-codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# ReDoc's standalone bundle, served by /api/redoc/: fetched from the npm registry at a pinned
+# version and checked against its hash, never committed.
+REDOC_VERSION := 2.5.4
+REDOC_SHA256 := dcaf76612bc4a3fbcc923a8966dee2f6146a5f32e5ce1b6f02dd60cbbf89500b
+STATIC := src/gridbase/docs/static
+REDOC := $(STATIC)/redoc.standalone.js
 
 .PHONY: run test test-sqlite test-postgres lint format bench clean codegen
 
-$(STAMP): pyproject.toml
+$(REDOC):
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null \
+		&& tar xzf redoc-$(REDOC_VERSION).tgz) \
+		&& echo "$(REDOC_SHA256)  $$tmp/package/bundles/redoc.standalone.js" | sha256sum -c --quiet - \
+		&& cp $$tmp/package/bundles/redoc.standalone.js.LICENSE.txt $(STATIC)/ \
+		&& cp $$tmp/package/LICENSE $(STATIC)/redoc.LICENSE \
+		&& cp $$tmp/package/bundles/redoc.standalone.js $(REDOC) && rm -rf $$tmp
+
+$(STAMP): pyproject.toml $(REDOC)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

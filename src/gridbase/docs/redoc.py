@@ -12,7 +12,7 @@ REDOC_VERSION = "2.5.4"
 
 @cache
 def redoc_script() -> bytes:
-    """The vendored standalone bundle (see static/VENDORED.md), read once."""
+    """The standalone bundle fetched by the Makefile (see static/ASSETS.md), read once."""
     return (resources.files("gridbase.docs") / "static" / "redoc.standalone.js").read_bytes()
 
 
