@@ -18,7 +18,7 @@ from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
 from gridbase.storage.schemas import bump_version
-from gridbase.storage.user_tables import add_column, drop_column
+from gridbase.storage.user_tables import add_column, drop_column, set_column_index
 
 __all__ = [
     "create_field",
@@ -155,6 +155,8 @@ async def create_field_in(
                      db_index, props)
     if field_type.has_column:
         await add_column(conn, table.id, field_type.column(spec))
+        if db_index:
+            await set_column_index(conn, table.id, spec.column_name, True)
     table = await _reload(svc, conn, table.id)
     ctx = svc.field_context(conn)
     spec = await field_type.setup(ctx, table.by_id[field_id], table, body, None)
@@ -272,6 +274,8 @@ async def update_field(
             if changed_type:
                 # After the conversion, which still reads the old values (links) through it.
                 related += await field_type_registry.get(old.type).before_delete(ctx, old, table)
+            if new_type.has_column:
+                await set_column_index(conn, table_id, new.column_name, db_index)
             table = await _reload(svc, conn, table_id)
             related += await new_type.after_save(ctx, table.by_id[field_id], table, body,
                                                  None if changed_type else old)

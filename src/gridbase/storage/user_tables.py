@@ -23,7 +23,9 @@ __all__ = [
     "create_user_table",
     "drop_column",
     "drop_user_table",
+    "index_name",
     "rename_column",
+    "set_column_index",
     "table_name",
 ]
 
@@ -90,7 +92,26 @@ async def add_column(conn: AsyncConnection, table_id: int, column: sa.Column[Any
     await conn.execute(_ddl(" ".join(parts)))
 
 
+def index_name(table_id: int, column_name: str) -> str:
+    return f"idx_t{table_id}_{column_name}"
+
+
+async def set_column_index(
+    conn: AsyncConnection, table_id: int, column_name: str, wanted: bool
+) -> None:
+    """Create or drop the index a field asks for with `db_index`; both are idempotent."""
+    name = _quote(conn, index_name(table_id, column_name))
+    if wanted:
+        await conn.execute(_ddl(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {_quote(conn, table_name(table_id))} "
+            f"({_quote(conn, column_name)})"))
+    else:
+        await conn.execute(_ddl(f"DROP INDEX IF EXISTS {name}"))
+
+
 async def drop_column(conn: AsyncConnection, table_id: int, column_name: str) -> None:
+    """Drop a field's column (and its index first: SQLite refuses to drop indexed columns)."""
+    await set_column_index(conn, table_id, column_name, False)
     await conn.execute(_ddl(
         f"ALTER TABLE {_quote(conn, table_name(table_id))} DROP COLUMN {_quote(conn, column_name)}"
     ))
