@@ -196,7 +196,7 @@ async def create_field(
         svc.schemas.clear()
         raise
     await svc.events.publish(outbox.events)
-    return {**_with_related(data, related_json)}
+    return _with_related(data, related_json)
 
 
 def _with_related(data: dict[str, Any], related: list[dict[str, Any]]) -> dict[str, Any]:

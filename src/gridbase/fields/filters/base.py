@@ -14,7 +14,14 @@ from gridbase.fields.boolean import parse_boolean
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 
-__all__ = ["NO_MATCH", "FilterContext", "FilterType", "parse_decimal_or_none", "truthy"]
+__all__ = [
+    "NO_MATCH",
+    "FilterContext",
+    "FilterType",
+    "negate_keeping_empty",
+    "parse_decimal_or_none",
+    "truthy",
+]
 
 NO_MATCH: sa.ColumnElement[bool] = sa.false()
 
@@ -70,3 +77,10 @@ def truthy(value: str) -> bool:
         return parse_boolean(value.strip())
     except CellError:
         return value.strip().lower() in ("true", "yes", "on", "checked")
+
+
+def negate_keeping_empty(ctx: FilterContext, spec: FieldSpec, matched: sa.ColumnElement[bool]
+                         ) -> sa.ColumnElement[bool]:
+    """The negation Baserow's `not` filters use: rows that do not match, empty ones included
+    (NOT of a NULL comparison is NULL in SQL, so empty cells need asking for)."""
+    return sa.or_(ctx.value(spec).is_(None), sa.not_(matched))

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.filters.base import NO_MATCH, FilterContext, FilterType
+from gridbase.fields.filters.base import NO_MATCH, FilterContext, FilterType, negate_keeping_empty
 from gridbase.fields.filters.date_values import (
     BadDateValue,
     Moment,
@@ -80,7 +80,7 @@ class DateFilter(FilterType):
             return sa.true() if self.negated else NO_MATCH
         if matched is None or not self.negated:
             return matched
-        return sa.or_(ctx.value(spec).is_(None), sa.not_(matched))
+        return negate_keeping_empty(ctx, spec, matched)
 
 
 def today_in(ctx: FilterContext, zone: tzinfo) -> date:

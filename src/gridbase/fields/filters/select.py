@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from gridbase.fields.filters.base import NO_MATCH, FilterContext, FilterType
+from gridbase.fields.filters.base import NO_MATCH, FilterContext, FilterType, negate_keeping_empty
 from gridbase.fields.model import FieldSpec
 from gridbase.fields.select_sql import HasOption
 
@@ -62,7 +62,7 @@ class SingleSelectNotEqualFilter(SingleSelectEqualFilter):
         matched = super().build(ctx, spec, value)
         if matched is None:
             return None
-        return sa.or_(ctx.value(spec).is_(None), sa.not_(matched))
+        return negate_keeping_empty(ctx, spec, matched)
 
 
 class SingleSelectIsAnyOfFilter(FilterType):
@@ -91,7 +91,7 @@ class SingleSelectIsNoneOfFilter(SingleSelectIsAnyOfFilter):
         matched = super().build(ctx, spec, value)
         if matched is None:
             return None
-        return sa.or_(ctx.value(spec).is_(None), sa.not_(matched))
+        return negate_keeping_empty(ctx, spec, matched)
 
 
 class MultipleSelectHasFilter(FilterType):

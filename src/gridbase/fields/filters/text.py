@@ -11,6 +11,7 @@ from gridbase.fields.filters.base import (
     NO_MATCH,
     FilterContext,
     FilterType,
+    negate_keeping_empty,
     parse_decimal_or_none,
     truthy,
 )
@@ -66,7 +67,7 @@ class NotEqualFilter(EqualFilter):
         matched = super().build(ctx, spec, value)
         if matched is None:
             return None
-        return sa.or_(sa.not_(matched), ctx.value(spec).is_(None))
+        return negate_keeping_empty(ctx, spec, matched)
 
 
 class ContainsFilter(FilterType):
