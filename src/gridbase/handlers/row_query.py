@@ -35,6 +35,8 @@ class RowQuery:
     exclude_count: bool = False
     filter_params: list[tuple[str, str]] = field(default_factory=list)
     view_id: int | None = None
+    # `(link field, target fields)` of the `{link_field}__join` parameters
+    joins: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import with_related
+from gridbase.handlers.row_joins import add_joined_values, resolve_joins
 from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
 from gridbase.handlers.services import Services
@@ -55,6 +56,8 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
         table = await with_related(
             svc.schemas, conn, await _table(svc, conn, actor, table_id, "table.rows.read"))
         compiled = compile_query(table, query, svc.db.dialect)
+        joins = await resolve_joins(svc, conn, actor, table, query.joins,
+                                    query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
         rows = await sql.select_rows(
@@ -65,6 +68,7 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
             conn, table.sa_table, compiled.where)
         results = await serialize_rows(svc.field_context(conn), table, rows,
                                        query.user_field_names, compiled.fields)
+        await add_joined_values(svc, conn, joins, results, query.user_field_names)
         return RowPage(count, results)
 
 
@@ -79,13 +83,16 @@ async def _fetch(
 
 
 async def get_row(
-    svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool
+    svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool,
+    join: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     async with svc.db.read() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        joins = await resolve_joins(svc, conn, actor, table, join or [], user_field_names)
         rows = await _fetch(svc, conn, table, [row_id], user_field_names)
         if not rows:
             raise _missing([row_id], quoted=True)
+        await add_joined_values(svc, conn, joins, rows, user_field_names)
         return rows[0]
 
 
