@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await realtime.stop()
+            await services.indexes.close()
             await services.db.dispose()
 
     app = FastAPI(

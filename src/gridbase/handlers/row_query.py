@@ -17,6 +17,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
+from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.storage.sql_functions import icontains
 
 __all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
@@ -44,6 +45,8 @@ class CompiledQuery:
     where: sa.ColumnElement[bool] | None
     order_by: list[sa.ColumnElement[Any]]
     fields: list[FieldSpec]
+    # fields the filters and sorts used, for the automatic indexes
+    uses: list[IndexUse] = field(default_factory=list)
 
 
 def split_names(raw: str) -> list[str]:
@@ -88,7 +91,8 @@ def _selected(table: TableSchema, query: RowQuery) -> list[FieldSpec]:
     return fields
 
 
-def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]]:
+def _order_by(table: TableSchema, query: RowQuery, uses: list[IndexUse]
+              ) -> list[sa.ColumnElement[Any]]:
     clauses: list[sa.ColumnElement[Any]] = []
     for token in split_names(query.order_by or ""):
         descending = token.startswith("-")
@@ -105,6 +109,7 @@ def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]
                            f"{spec.type} does not support filtering.")
         clauses.append(expression.desc().nulls_last() if descending
                        else expression.asc().nulls_first())
+        uses.append(IndexUse(spec, SORT))
         tiebreak = field_type.sort_tiebreak(spec, table)
         if tiebreak is not None:
             clauses.append(tiebreak.asc() if descending else tiebreak.desc())
@@ -135,5 +140,7 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str) -> Compiled
     group = parse_filter_params(table, query.filter_params, query.user_field_names)
     conditions = [c for c in (compile_filters(table, dialect, now(), group),
                               _search(table, query)) if c is not None]
+    uses = filter_uses(group)
+    order_by = _order_by(table, query, uses)
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
-                         order_by=_order_by(table, query), fields=_selected(table, query))
+                         order_by=order_by, fields=_selected(table, query), uses=uses)

@@ -60,6 +60,7 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
                                     query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
+        svc.indexes.note(table, compiled.uses)
         rows = await sql.select_rows(
             conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,

@@ -19,6 +19,7 @@ from gridbase.fields.filters import filter_type_registry
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
+from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query
@@ -58,9 +59,10 @@ async def saved_filters(conn: AsyncConnection, table: TableSchema, view: Any
     return root
 
 
-async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int
-                      ) -> list[sa.ColumnElement[Any]]:
-    """ORDER BY clauses of the view's sorts, empty values first when ascending."""
+async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int,
+                      uses: list[IndexUse] | None = None) -> list[sa.ColumnElement[Any]]:
+    """ORDER BY clauses of the view's sorts, empty values first when ascending; the
+    sorted fields are added to `uses`."""
     rows = (await conn.execute(sa.select(meta.view_sorts).where(
         meta.view_sorts.c.view_id == view_id).order_by(meta.view_sorts.c.id))).mappings()
     clauses: list[sa.ColumnElement[Any]] = []
@@ -75,6 +77,8 @@ async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int
         descending = row["order"] == "DESC"
         clauses.append(expression.desc().nulls_last() if descending
                        else expression.asc().nulls_first())
+        if uses is not None:
+            uses.append(IndexUse(spec, SORT))
         tiebreak = field_type.sort_tiebreak(spec, table)
         if tiebreak is not None:
             clauses.append(tiebreak.asc() if descending else tiebreak.desc())
@@ -91,12 +95,14 @@ async def apply_view(conn: AsyncConnection, table: TableSchema, view_id: int,
         meta.views.c.id == view_id, meta.views.c.table_id == table.id))).mappings().first()
     if view is None:
         raise ApiError("ERROR_VIEW_DOES_NOT_EXIST")
-    saved = compile_filters(table, dialect, now(), await saved_filters(conn, table, view))
+    tree = await saved_filters(conn, table, view)
+    saved = compile_filters(table, dialect, now(), tree)
     where = compiled.where
     if saved is not None:
         where = saved if where is None else sa.and_(where, saved)
-    order_by = compiled.order_by or await saved_order(conn, table, view_id)
-    return replace(compiled, where=where, order_by=order_by)
+    uses = [*compiled.uses, *filter_uses(tree)]
+    order_by = compiled.order_by or await saved_order(conn, table, view_id, uses)
+    return replace(compiled, where=where, order_by=order_by, uses=uses)
 
 
 @dataclass
@@ -117,6 +123,7 @@ async def list_view_rows(
         compiled = await apply_view(conn, table, view_id,
                                     compile_query(table, query, svc.db.dialect),
                                     svc.db.dialect)
+        svc.indexes.note(table, compiled.uses)
         count = await sql.count_rows(conn, table.sa_table, compiled.where)
         if count_only:
             return ViewPage(count, [])
