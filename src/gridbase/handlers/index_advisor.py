@@ -6,6 +6,7 @@ once when a view saves a filter or sort on the field, the index that serves it i
 in a background task, if the table has at least `min_rows` rows (10,000 by default:
 below that a scan is already fast). The request that triggered it neither waits for the
 build nor sees its errors; a failed build is logged and tried again after as many uses.
+Builds run one after the other.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class IndexAdvisor:
     counts: Counter[IndexPlan] = field(default_factory=Counter)
     built: set[IndexPlan] = field(default_factory=set)
     running: dict[IndexPlan, asyncio.Task[None]] = field(default_factory=dict)
+    # One build at a time: two concurrent index builds on one PostgreSQL table wait for
+    # each other's transactions and deadlock.
+    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False
              ) -> None:
@@ -56,8 +60,9 @@ class IndexAdvisor:
 
     async def _build(self, plan: IndexPlan) -> None:
         try:
-            if await build_in_background(self.db, plan, self.min_rows):
-                self.built.add(plan)
+            async with self.one_at_a_time:
+                if await build_in_background(self.db, plan, self.min_rows):
+                    self.built.add(plan)
         except Exception:
             log.warning("could not create index %s", plan.name, exc_info=True)
         finally:
