@@ -3,6 +3,10 @@
 The table's schema is made through gridbase's API; its rows are then generated inside
 the database with one INSERT ... SELECT (the batch-API load is measured by `bench.run`),
 so this script measures only the query side. Bounded: a fixed number of requests.
+
+Each query is timed twice: on the bare table, then after `--warm-up` more requests
+of each kind (gridbase indexes a field after 20 filter or sort uses on a table of 10,000
+rows or more) once the background index builds are done. The indexes found are listed.
 """
 
 from __future__ import annotations
@@ -59,6 +63,33 @@ SELECT n, '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000',
 FROM g"""
 
 
+async def _indexes(url: str, table: str) -> list[str]:
+    engine = create_async_engine(url)
+    query = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+             if url.startswith("sqlite") else
+             "SELECT indexname FROM pg_indexes WHERE tablename = :t")
+    async with engine.connect() as conn:
+        names = sorted(str(n) for n in (await conn.scalars(sa.text(query), {"t": table})).all())
+    await engine.dispose()
+    return names
+
+
+async def _settled_indexes(url: str, table: str, quiet_seconds: float = 8.0,
+                           limit_seconds: float = 600.0) -> list[str]:
+    """The table's indexes once their number stopped changing for `quiet_seconds`."""
+    started = time.perf_counter()
+    names = await _indexes(url, table)
+    stable_since = time.perf_counter()
+    while time.perf_counter() - stable_since < quiet_seconds:
+        if time.perf_counter() - started > limit_seconds:
+            break
+        await asyncio.sleep(1.0)
+        now_names = await _indexes(url, table)
+        if now_names != names:
+            names, stable_since = now_names, time.perf_counter()
+    return names
+
+
 async def _fill(url: str, sql: str) -> float:
     engine = create_async_engine(url)
     started = time.perf_counter()
@@ -83,7 +114,7 @@ def _timed(http: httpx.Client, path: str, params: dict[str, Any], count: int) ->
             "requests": count, "count": total}
 
 
-async def bench(backend: str, rows: int, requests: int) -> dict[str, Any]:
+async def bench(backend: str, rows: int, requests: int, warm_up: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         url, cleanup = await _database(backend, Path(tmp))
         env = {"GRIDBASE_DATA_DIR": str(Path(tmp) / "data"), "GRIDBASE_DATABASE_URL": url}
@@ -94,7 +125,7 @@ async def bench(backend: str, rows: int, requests: int) -> dict[str, Any]:
                 fill_seconds = await _fill(url, _fill_sql(
                     backend, table, ds.fields, list(ds.options.values()), rows))
                 base = f"/api/database/rows/table/{ds.table_id}/"
-                queries = {
+                queries: dict[str, dict[str, Any]] = {
                     "filtered_sorted_page": {
                         "user_field_names": "true", "size": 100, "order_by": "-Amount,Name",
                         "filter__Amount__higher_than": "100",
@@ -113,11 +144,24 @@ async def bench(backend: str, rows: int, requests: int) -> dict[str, Any]:
                 results: dict[str, Any] = {"backend": backend, "rows": rows,
                                            "date": date.today().isoformat(),
                                            "fill_seconds": round(fill_seconds, 1)}
+                search = queries.pop("search")
                 with httpx.Client(base_url=server.base_url, headers=ds.headers,
                                   timeout=600) as http:
                     for name, params in queries.items():
+                        results[f"{name}_before_indexes"] = _timed(http, base, params, requests)
+                        print(backend, name, "before", results[f"{name}_before_indexes"])
+                    started = time.perf_counter()
+                    for params in queries.values():
+                        _timed(http, base, params, warm_up)
+                    results["indexes"] = await _settled_indexes(url, table)
+                    results["warm_up_and_index_seconds"] = round(
+                        time.perf_counter() - started, 1)
+                    print(backend, "indexes", results["indexes"])
+                    for name, params in queries.items():
                         results[name] = _timed(http, base, params, requests)
                         print(backend, name, results[name])
+                    results["search"] = _timed(http, base, search, min(requests, 3))
+                    print(backend, "search", results["search"])
                 results["peak_rss_mb"] = round(server.sample_rss(), 1)
                 return results
         finally:
@@ -129,10 +173,12 @@ def main() -> None:
     parser.add_argument("--backends", default="postgresql,sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--warm-up", type=int, default=20,
+                        help="requests of each query before the second timing")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for backend in args.backends.split(","):
-        result = asyncio.run(bench(backend, args.rows, args.requests))
+        result = asyncio.run(bench(backend, args.rows, args.requests, args.warm_up))
         out = RESULTS / f"{result['date']}-{backend}-big-query.json"
         out.write_text(json.dumps(result, indent=2))
 

@@ -85,7 +85,7 @@ async def keep_indexes(conn: AsyncConnection, table: TableSchema, spec: FieldSpe
     transaction, the automatic indexes of `kinds` it had that still serve the new type."""
     if not kinds:
         return
-    uses = [IndexUse(spec, purpose) for purpose in (COMPARE, SORT, CONTAINS)]
+    uses = [IndexUse(spec, purpose, narrow=True) for purpose in (COMPARE, SORT, CONTAINS)]
     for plan in plans_for(uses, table, conn.dialect.name):
         if plan.kind in kinds:
             await create_index(conn, plan)

@@ -18,6 +18,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
+from gridbase.handlers.sort_bounds import sort_bounds
 from gridbase.storage.sql_functions import icontains
 
 __all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
@@ -47,6 +48,15 @@ class CompiledQuery:
     fields: list[FieldSpec]
     # fields the filters and sorts used, for the automatic indexes
     uses: list[IndexUse] = field(default_factory=list)
+    # conditions implied by `where` that let an index serve the page (see `sort_bounds`)
+    hint: sa.ColumnElement[bool] | None = None
+
+    @property
+    def page_where(self) -> sa.ColumnElement[bool] | None:
+        """`where` for the page query; counting uses `where` alone."""
+        if self.hint is None:
+            return self.where
+        return self.hint if self.where is None else sa.and_(self.where, self.hint)
 
 
 def split_names(raw: str) -> list[str]:
@@ -142,5 +152,8 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str) -> Compiled
                               _search(table, query)) if c is not None]
     uses = filter_uses(group)
     order_by = _order_by(table, query, uses)
+    first_sort = next((u.field for u in uses if u.purpose == SORT), None)
+    hint = sort_bounds(table, group, first_sort) if dialect == "sqlite" else None
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
-                         order_by=order_by, fields=_selected(table, query), uses=uses)
+                         order_by=order_by, fields=_selected(table, query), uses=uses,
+                         hint=hint)

@@ -62,7 +62,7 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
         svc.indexes.note(table, compiled.uses)
         rows = await sql.select_rows(
-            conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
+            conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
         )
         count = None if query.exclude_count else await sql.count_rows(

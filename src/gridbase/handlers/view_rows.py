@@ -127,7 +127,7 @@ async def list_view_rows(
         count = await sql.count_rows(conn, table.sa_table, compiled.where)
         if count_only:
             return ViewPage(count, [])
-        rows = await sql.select_rows(conn, table.sa_table, where=compiled.where,
+        rows = await sql.select_rows(conn, table.sa_table, where=compiled.page_where,
                                      order_by=compiled.order_by, limit=limit, offset=offset)
         results = await serialize_rows(svc.field_context(conn), table, rows, False,
                                        compiled.fields)
