@@ -133,6 +133,11 @@ async def _build_postgresql(db: Database, plan: IndexPlan) -> None:
         if valid is False:  # left by an earlier build that was interrupted
             await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{plan.name}"'))
             await auto.execute(_ddl(plan.ddl("postgresql", concurrently=True)))
+        # Statistics of an expression (lower(column)) exist only once ANALYZE ran after
+        # its index was made; until then the planner guesses, and measured on the bench it
+        # guessed a `contains` matched 0.1% of the rows instead of 19% and read them all
+        # through the trigram index rather than walking the sort index: 580 ms, not 27.
+        await auto.execute(_ddl(f'ANALYZE "database_table_{plan.table_id}"'))
 
 
 async def build_in_background(db: Database, plan: IndexPlan, min_rows: int) -> bool:
@@ -148,5 +153,9 @@ async def build_in_background(db: Database, plan: IndexPlan, min_rows: int) -> b
     else:
         async with db.write() as conn:
             await conn.execute(_ddl(plan.ddl("sqlite")))
+            # Table and index sizes for the planner, from a sample (a full ANALYZE reads
+            # every row of every index).
+            await conn.execute(sa.text("PRAGMA analysis_limit = 1000"))
+            await conn.execute(_ddl(f'ANALYZE "database_table_{plan.table_id}"'))
     log.info("created index %s", plan.name)
     return True
