@@ -1,0 +1,3 @@
+export function TablePage(props: { tableId: number }) {
+  return <div className="table-page">Table {props.tableId}</div>;
+}
