@@ -50,7 +50,7 @@ export function Sidebar(props: { activeTableId: number | null }) {
     <nav className="sidebar" aria-label="Workspaces">
       <div className="sidebar-heading">
         <span>Workspaces</span>
-        <button className="icon" aria-label="New workspace" title="New workspace" onClick={createWorkspace}>＋</button>
+        <button className="icon" aria-label="New workspace" title="New workspace" onClick={createWorkspace}>+</button>
       </div>
       {tree.loaded && tree.workspaces.length === 0 && (
         <p className="hint">No workspace yet. <button className="link" onClick={createWorkspace}>Create one</button></p>
@@ -152,7 +152,7 @@ function WorkspaceItem(props: {
           />
         ))}
         {props.databases.length === 0 && (
-          <li className="hint"><button className="link" onClick={newDatabase}>＋ New database</button></li>
+          <li className="hint"><button className="link" onClick={newDatabase}>+ New database</button></li>
         )}
       </ul>
     </li>
@@ -223,7 +223,7 @@ function DatabaseItem(props: {
   return (
     <li className="database" data-database-id={database.id}>
       <div className="tree-row database-row">
-        <span className="tree-label" title={database.name}>🗄 {database.name}</span>
+        <span className="tree-label" title={database.name}>{database.name}</span>
         <Menu label={`Database ${database.name} menu`} items={items} />
       </div>
       <ul>
@@ -238,7 +238,7 @@ function DatabaseItem(props: {
             close={close}
           />
         ))}
-        <li><button className="link add-table" onClick={newTable}>＋ New table</button></li>
+        <li><button className="link add-table" onClick={newTable}>+ New table</button></li>
       </ul>
     </li>
   );
