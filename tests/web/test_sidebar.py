@@ -5,18 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from tests.web.conftest import screenshot, sign_up, unique_email
-
-
-async def name_dialog(page: Page, title: str, name: str, button: str) -> None:
-    dialog = page.get_by_role("dialog", name=title)
-    await dialog.get_by_label("Name").fill(name)
-    await dialog.get_by_role("button", name=button).click()
-    await expect(dialog).to_be_hidden()
-
-
-async def menu(page: Page, label: str, item: str) -> None:
-    await page.get_by_role("button", name=label).click()
-    await page.get_by_role("menuitem", name=item).click()
+from tests.web.helpers import menu, name_dialog
 
 
 async def test_build_and_rearrange_the_sidebar(page: Page) -> None:
