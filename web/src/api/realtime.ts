@@ -19,6 +19,18 @@ class Realtime {
   private everConnected = false;
   connected = false;
 
+  constructor() {
+    // The browser knows first when the network goes: drop the socket at once rather than
+    // wait for a timeout, and come back as soon as the network does.
+    window.addEventListener("offline", () => this.socket?.close());
+    window.addEventListener("online", () => {
+      if (this.timer !== null) window.clearTimeout(this.timer);
+      this.timer = null;
+      this.attempt = 0;
+      if (!this.socket && api.current) this.start();
+    });
+  }
+
   start(): void {
     if (this.socket || !api.current) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
