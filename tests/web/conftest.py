@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "a-long-password"
+BIG_TABLE_ROWS = 100_000
 
 _counter = itertools.count(1)
 
@@ -45,7 +46,9 @@ def web_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("web-data")
     log_path = data_dir / "serve.log"
-    env = {**os.environ, "GRIDBASE_DATA_DIR": str(data_dir), "GRIDBASE_DATABASE_URL": database_url}
+    # The 100,000-row test builds its table in one create call, past the default limit.
+    env = {**os.environ, "GRIDBASE_DATA_DIR": str(data_dir), "GRIDBASE_DATABASE_URL": database_url,
+           "GRIDBASE_INITIAL_TABLE_DATA_LIMIT": str(BIG_TABLE_ROWS + 1)}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gridbase.cli", "serve", "--port", str(port)],
