@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { Field, Row, Table } from "../api/types";
 import { ConfirmDialog } from "../ui/Modal";
 import { Menu } from "../ui/Menu";
@@ -68,7 +68,9 @@ export function Grid(props: {
       const updated = await api.patch<Row>(`/api/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
       cache.replaceRows([updated]);
     } catch (error) {
-      showError(error);
+      // The API names the cell `field_<id>`: say the field's name instead.
+      if (error instanceof ApiError) showError(new Error(`${field.name}: ${error.message.replace(/^field_\d+: /, "")}`));
+      else showError(error);
       const fresh = await api.get<Row>(`/api/database/rows/table/${tableId}/${row.id}/`).catch(() => null);
       cache.replaceRows([fresh ?? row]);
     }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { api } from "../api/client";
 import { realtime, type RealtimeMessage } from "../api/realtime";
 import type { Field, Row } from "../api/types";
@@ -72,6 +72,10 @@ export function TablePage(props: { tableId: number }) {
     if (fields !== null) cache.setQuery(JSON.parse(queryKey) as RowQuery);
   }, [cache, queryKey, fields === null]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Read by the websocket handler, which must not resubscribe on every query change.
+  const filtered = useRef(false);
+  filtered.current = queryKey !== JSON.stringify({ search: "", orderBy: "", filters: null });
+
   useEffect(() => {
     const stopWatching = realtime.watchTable(tableId);
     const offMessage = realtime.onMessage((message: RealtimeMessage) => {
@@ -82,7 +86,7 @@ export function TablePage(props: { tableId: number }) {
         case "rows_updated":
           cache.replaceRows(message.rows as Row[]);
           // A sorted or filtered grid may have to move or hide the rows.
-          if (queryKey !== JSON.stringify({ search: "", orderBy: "", filters: null })) cache.refresh();
+          if (filtered.current) cache.refresh();
           break;
         case "rows_created":
         case "rows_deleted":
@@ -109,7 +113,7 @@ export function TablePage(props: { tableId: number }) {
       offMessage();
       offReconnect();
     };
-  }, [tableId, cache, loadFields, queryKey]);
+  }, [tableId, cache, loadFields]);
 
   const tables = found ? found.database.tables : [];
   const count = cache.count;
