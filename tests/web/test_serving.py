@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -23,12 +22,17 @@ def built() -> Path:
 async def test_the_page_answers_at_the_root_and_for_client_routes(
         client: httpx.AsyncClient, built: Path) -> None:
     index = (built / "index.html").read_text()
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     for path in ("/", "/login", "/table/12", "/settings/tokens"):
-        answer = await client.get(path)
+        answer = await client.get(path, headers=browser)
         assert answer.status_code == 200, path
         assert answer.headers["content-type"].startswith("text/html")
         assert answer.text == index
         assert answer.headers["cache-control"] == "no-cache"
+    # An API client asking for a path that is no page keeps Baserow's JSON 404.
+    not_a_page = await client.get("/table/12", headers={"Accept": "application/json"})
+    assert not_a_page.status_code == 404
+    assert not_a_page.json()["error"] == "URL_NOT_FOUND"
 
 
 async def test_assets_are_cached_for_long(client: httpx.AsyncClient, built: Path) -> None:
@@ -56,8 +60,8 @@ async def test_api_paths_keep_their_json_errors(client: httpx.AsyncClient, built
     assert not_get.json()["error"] == "URL_NOT_FOUND"
 
 
-async def test_without_a_build_the_root_says_how_to_build(tmp_path: Path, database_url: str,
-                                                         app: Any) -> None:
+async def test_without_a_build_the_root_says_how_to_build(tmp_path: Path,
+                                                         database_url: str) -> None:
     settings = load_settings(data_dir=tmp_path, database_url=database_url,
                              secret_key="test-secret-key-" + "x" * 32)
     bare = create_app(settings)

@@ -2,8 +2,10 @@
 
 It runs as the router's fallback, so it only sees requests no API route claimed (a wrong
 method on an API path still gets its 405, an unknown API path its JSON 404). Built assets
-carry a content hash in their names and are cached for a year; every other path is a
-client-side route and gets `index.html`, which is never cached so a new build shows at once.
+carry a content hash in their names and are cached for a year. `/`, and any other path a
+browser asks for as a page (`Accept: text/html`), is a client-side route and gets
+`index.html`, never cached so a new build shows at once; API clients asking for an unknown
+path keep getting Baserow's JSON 404.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -50,7 +53,7 @@ def _built_file(dist: Path, path: str) -> Path | None:
     return candidate
 
 
-def page_response(dist: Path, path: str) -> Response | None:
+def page_response(dist: Path, path: str, accept: str = "text/html") -> Response | None:
     """What the web page answers for a GET of `path`; None when the path is not its own."""
     if _is_server_path(path):
         return None
@@ -61,7 +64,7 @@ def page_response(dist: Path, path: str) -> Response | None:
     if built is not None and built.name != "index.html":
         cache = _ASSET_CACHE if path.startswith("/assets/") else "no-cache"
         return FileResponse(built, headers={"Cache-Control": cache})
-    if path.startswith("/assets/"):
+    if path.startswith("/assets/") or (path != "/" and "text/html" not in accept):
         return None
     return HTMLResponse(index.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
 
@@ -75,7 +78,8 @@ class WebFallback:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            response = page_response(self.dist, scope["path"])
+            accept = Headers(scope=scope).get("accept", "")
+            response = page_response(self.dist, scope["path"], accept)
             if response is not None:
                 await response(scope, receive, send)
                 return
