@@ -65,9 +65,10 @@ test-postgres: $(STAMP) $(CODEGEN_STAMP) $(WEB_STAMP)
 	GRIDBASE_TEST_DATABASE=postgresql GRIDBASE_TEST_POSTGRES_URL=$(PG_URL) \
 		$(BIN)/pytest -q -p no:cacheprovider
 
-lint: $(STAMP)
+lint: $(STAMP) $(WEB_MODULES)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	cd web && npm run --silent typecheck
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests

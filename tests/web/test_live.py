@@ -82,6 +82,14 @@ async def test_a_second_browser_sees_edits_live(page: Page, browser: Browser,
             timeout=LIVE_MS)
         await screenshot(other, "05-live-second-browser")
 
+        # The sidebar follows too: a table made in one browser appears in the other.
+        await new_table(page, "Ops", "Incidents")
+        await expect(other.get_by_role("link", name="Incidents")).to_be_visible(timeout=LIVE_MS)
+        await other.goto(f"/table/{table}")
+        await expect(other.get_by_label("Row count")).to_have_text("3 rows")
+        await page.goto(f"/table/{table}")
+        await expect(page.get_by_label("Row count")).to_have_text("3 rows")
+
         # The connection drops: an edit made meanwhile is kept and sent when it is back,
         # and what others changed meanwhile shows after the reconnect.
         await other_context.set_offline(True)
