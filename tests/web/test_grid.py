@@ -38,12 +38,17 @@ async def test_fields_of_each_type_and_their_editors(page: Page, web_server: str
         await dialog.get_by_label(f"Option {index + 1}", exact=True).fill(value)
         await dialog.get_by_label(f"Colour of option {index + 1}").select_option(colour)
     await dialog.get_by_role("button", name="Create").click()
+    dialog = await add_field(page, "Tags", "Multiple select")
+    for index, value in enumerate(("urgent", "small")):
+        await dialog.get_by_role("button", name="Add option").click()
+        await dialog.get_by_label(f"Option {index + 1}", exact=True).fill(value)
+    await dialog.get_by_role("button", name="Create").click()
     dialog = await add_field(page, "Owner", "Link to table")
     await dialog.get_by_label("Table to link to").select_option(label="People")
     await dialog.get_by_role("button", name="Create").click()
     dialog = await add_field(page, "Created", "Created on")
     await dialog.get_by_role("button", name="Create").click()
-    await expect(page.locator(".grid-header .head-cell[data-field]")).to_have_count(8)
+    await expect(page.locator(".grid-header .head-cell[data-field]")).to_have_count(9)
 
     await type_into(page, 0, "Name", "Launch")
     await type_into(page, 0, "Notes", "First release")
@@ -58,6 +63,11 @@ async def test_fields_of_each_type_and_their_editors(page: Page, web_server: str
     await page.get_by_role("option", name="Open").click()
     await expect(cell(page, 0, "Status").locator(".chip.color-green")).to_have_text("Open")
     await cell(page, 0, "Active").get_by_role("checkbox").check()
+    await cell(page, 0, "Tags").dblclick()
+    await page.get_by_role("checkbox", name="urgent").check()
+    await page.get_by_role("checkbox", name="small").check()
+    await page.keyboard.press("Escape")
+    await expect(cell(page, 0, "Tags").locator(".chip")).to_have_text(["urgent", "small"])
     await cell(page, 0, "Owner").dblclick()
     await page.get_by_role("button", name="Ada Lovelace").click()
     await expect(cell(page, 0, "Owner").locator(".chip").first).to_have_text("Ada Lovelace")
@@ -77,6 +87,7 @@ async def test_fields_of_each_type_and_their_editors(page: Page, web_server: str
     assert first["Due"] == "2026-03-01"
     assert first["Status"]["value"] == "Open"
     assert first["Active"] is True
+    assert [option["value"] for option in first["Tags"]] == ["urgent", "small"]
     assert [link["value"] for link in first["Owner"]] == ["Ada Lovelace"]
 
     # A value the server refuses shows its message and the cell keeps the stored value.

@@ -61,9 +61,22 @@ export function Grid(props: {
 
   const closeDialog = () => setDialog(null);
 
-  const saveCell = async (row: Row, field: Field, value: unknown) => {
+  // Saves of one row go out one after the other, so the last edit is the one that stays.
+  const queues = useRef(new Map<number, Promise<void>>());
+  const saveCell = (row: Row, field: Field, value: unknown): Promise<void> => {
     const key = `field_${field.id}`;
     if (OPTIMISTIC.has(field.type)) cache.replaceRows([{ ...row, [key]: value } as Row]);
+    const previous = queues.current.get(row.id) ?? Promise.resolve();
+    const next = previous.then(() => sendCell(row, field, value));
+    queues.current.set(row.id, next);
+    void next.then(() => {
+      if (queues.current.get(row.id) === next) queues.current.delete(row.id);
+    });
+    return next;
+  };
+
+  const sendCell = async (row: Row, field: Field, value: unknown) => {
+    const key = `field_${field.id}`;
     try {
       const updated = await api.patch<Row>(`/api/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
       cache.replaceRows([updated]);

@@ -162,12 +162,13 @@ export function SingleSelectEditor(props: EditorProps) {
 export function MultipleSelectEditor(props: EditorProps) {
   const ref = useRef<HTMLDivElement>(null);
   usePopupClose(ref, props.cancel);
-  const chosen = new Set(((props.value as SelectOption[] | null) ?? []).map((option) => option.id));
+  // The choice is kept here, so quick clicks build on each other, not on a stale row.
+  const [chosenIds, setChosenIds] = useState(() => ((props.value as SelectOption[] | null) ?? []).map((option) => option.id));
+  const chosen = new Set(chosenIds);
   const toggle = (id: number) => {
-    const next = new Set(chosen);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    props.save([...next]);
+    const next = chosen.has(id) ? chosenIds.filter((other) => other !== id) : [...chosenIds, id];
+    setChosenIds(next);
+    props.save(next);
   };
   return (
     <div className="popup" ref={ref} aria-label={`Choose ${props.field.name}`}>
@@ -185,7 +186,7 @@ export function MultipleSelectEditor(props: EditorProps) {
 export function LinkEditor(props: EditorProps) {
   const ref = useRef<HTMLDivElement>(null);
   usePopupClose(ref, props.cancel);
-  const linked = (props.value as LinkValue[] | null) ?? [];
+  const [linked, setLinked] = useState<LinkValue[]>(() => (props.value as LinkValue[] | null) ?? []);
   const [search, setSearch] = useState("");
   const [candidates, setCandidates] = useState<Row[]>([]);
   const targetTable = props.field.link_row_table_id;
@@ -209,6 +210,10 @@ export function LinkEditor(props: EditorProps) {
   }, [search, targetTable]);
 
   const ids = linked.map((item) => item.id);
+  const change = (next: LinkValue[]) => {
+    setLinked(next);
+    props.save(next.map((item) => item.id));
+  };
   const label = (row: Row) => {
     const value = primary ? row[`field_${primary.id}`] : null;
     return value == null || value === "" ? `Row ${row.id}` : String(value);
@@ -219,7 +224,7 @@ export function LinkEditor(props: EditorProps) {
         {linked.map((item) => (
           <span key={item.id} className="chip">
             {item.value || `Row ${item.id}`}
-            <button className="icon" aria-label={`Unlink ${item.value || item.id}`} onClick={() => props.save(ids.filter((id) => id !== item.id))}>×</button>
+            <button className="icon" aria-label={`Unlink ${item.value || item.id}`} onClick={() => change(linked.filter((other) => other.id !== item.id))}>×</button>
           </span>
         ))}
       </div>
@@ -235,7 +240,7 @@ export function LinkEditor(props: EditorProps) {
       {candidates
         .filter((row) => !ids.includes(row.id))
         .map((row) => (
-          <button key={row.id} className="option" onClick={() => props.save([...ids, row.id])}>
+          <button key={row.id} className="option" onClick={() => change([...linked, { id: row.id, value: label(row) }])}>
             {label(row)}
           </button>
         ))}
