@@ -12,7 +12,7 @@ from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 
-__all__ = ["ParsedRows", "format_order", "parse_rows", "serialize_rows"]
+__all__ = ["ParsedRows", "format_order", "parse_rows", "serialize_rows", "with_field_names"]
 
 ORDER_QUANTUM = Decimal("1e-20")
 
@@ -122,3 +122,10 @@ async def serialize_rows(
             out[spec.name if user_field_names else spec.column_name] = row[spec.column_name]
         result.append(out)
     return result
+
+
+def with_field_names(table: TableSchema, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Serialized rows keyed by field name instead of `field_<id>`, values shared: the
+    same rows answer a `user_field_names` request and feed the events."""
+    names = {spec.column_name: spec.name for spec in table.fields}
+    return [{names.get(key, key): value for key, value in row.items()} for row in rows]

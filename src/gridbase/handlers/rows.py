@@ -14,7 +14,12 @@ from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import RowQuery, compile_query
-from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
+from gridbase.handlers.row_values import (
+    defaults_for,
+    parse_rows,
+    serialize_rows,
+    with_field_names,
+)
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
@@ -141,9 +146,8 @@ async def create_rows(
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = created if not user_field_names else await _fetch(svc, conn, table, ids, True)
     await svc.events.publish(outbox.events)
-    return result
+    return with_field_names(table, created) if user_field_names else created
 
 
 def _row_ids(items: list[Any]) -> list[int]:
@@ -193,9 +197,8 @@ async def update_rows(
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = after if not user_field_names else await _fetch(svc, conn, table, ids, True)
     await svc.events.publish(outbox.events)
-    return result
+    return with_field_names(table, after) if user_field_names else after
 
 
 async def move_row(
@@ -218,9 +221,8 @@ async def move_row(
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = after if not user_field_names else await _fetch(svc, conn, table, [row_id], True)
     await svc.events.publish(outbox.events)
-    return result[0]
+    return (with_field_names(table, after) if user_field_names else after)[0]
 
 
 async def delete_rows(
