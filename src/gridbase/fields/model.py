@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,8 +37,9 @@ class FieldSpec:
     props: dict[str, Any]
     options: tuple[SelectOption, ...] = ()
 
-    @property
+    @cached_property
     def column_name(self) -> str:
+        """Read for every cell of every row served: worked out once."""
         return f"field_{self.id}"
 
     @property

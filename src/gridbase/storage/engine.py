@@ -78,8 +78,18 @@ class Database:
                 yield conn
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only snapshot for one request."""
+    async def read(self, *, snapshot: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A read-only snapshot for one request.
+
+        `snapshot=False` on PostgreSQL runs each statement on its own (autocommit), which
+        saves the BEGIN and COMMIT round trips; for reads whose statements need not agree
+        to the transaction (a page and its count, like Baserow's own autocommit reads).
+        SQLite reads are cheap either way and keep their transaction."""
+        if not snapshot and self._write_lock is None:
+            async with self.engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
+            return
         async with self.engine.connect() as conn, conn.begin():
             yield conn
 

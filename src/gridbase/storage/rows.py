@@ -35,7 +35,9 @@ async def select_rows(
     query = query.order_by(*order_by, table.c.order, table.c.id)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [dict(r) for r in (await conn.execute(query)).mappings()]
+    result = await conn.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 async def count_rows(
