@@ -31,6 +31,7 @@ from gridbase.fields.link_sql import linked_text
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
+from gridbase.storage.rows import id_in
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -412,7 +413,7 @@ class LinkRowFieldType(FieldType):
                 sa.select(relation.own_column.label("gridbase_own"),
                           *(target.c[name] for name in wanted))
                 .select_from(relation.table.join(target, target.c.id == relation.other_column))
-                .where(relation.own_column.in_(chunk))
+                .where(id_in(relation.own_column, chunk, ctx.dialect))
                 .order_by(target.c.order, target.c.id))
             for own, *values in result.all():
                 other = values[0]

@@ -77,7 +77,8 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
 async def _fetch(
     ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
 ) -> list[dict[str, Any]]:
-    rows = await sql.select_rows(ctx.conn, table.sa_table, where=table.sa_table.c.id.in_(ids))
+    rows = await sql.select_rows(ctx.conn, table.sa_table,
+                                 where=sql.id_in(table.sa_table.c.id, ids, ctx.dialect))
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     return await serialize_rows(ctx, table, ordered, user_field_names)
