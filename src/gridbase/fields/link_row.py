@@ -332,7 +332,7 @@ class LinkRowFieldType(FieldType):
         found: set[int] = set()
         for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
             found.update((await ctx.conn.scalars(
-                sa.select(target.c.id).where(target.c.id.in_(chunk)))).all())
+                sa.select(target.c.id).where(id_in(target.c.id, chunk, ctx.dialect)))).all())
         return found
 
     async def prepare(
@@ -382,7 +382,7 @@ class LinkRowFieldType(FieldType):
         relation = relation_of(spec)
         for chunk in chunks(list(given)):
             await ctx.conn.execute(relation.table.delete().where(
-                relation.own_column.in_(chunk)))
+                id_in(relation.own_column, chunk, ctx.dialect)))
         pairs = [{relation.own: row_id, relation.other: other}
                  for row_id, ids in given.items() for other in ids]
         if pairs:

@@ -65,7 +65,8 @@ async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Sequence[int
     storable = [i for i in ids if 0 < i < 2**31]
     if not storable:
         return set()
-    return set((await conn.scalars(sa.select(table.c.id).where(table.c.id.in_(storable)))).all())
+    return set((await conn.scalars(sa.select(table.c.id).where(
+        id_in(table.c.id, storable, conn.dialect.name)))).all())
 
 
 async def renumber(conn: AsyncConnection, table: sa.Table) -> None:
