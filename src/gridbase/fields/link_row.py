@@ -374,13 +374,14 @@ class LinkRowFieldType(FieldType):
         return results
 
     async def store(
-        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any]
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any],
+        *, new_rows: bool = False,
     ) -> None:
         given = {row_id: ids for row_id, ids in values.items() if ids is not None}
         if not given:
             return
         relation = relation_of(spec)
-        for chunk in chunks(list(given)):
+        for chunk in ([] if new_rows else chunks(list(given))):
             await ctx.conn.execute(relation.table.delete().where(
                 id_in(relation.own_column, chunk, ctx.dialect)))
         pairs = [{relation.own: row_id, relation.other: other}

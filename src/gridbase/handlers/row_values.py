@@ -42,8 +42,11 @@ def _collect(
     if not isinstance(item, dict):
         raise not_a_dict(item)
     raw: dict[int, Any] = {}
+    index = table.by_name if user_field_names else table.by_column
     for key, value in item.items():
-        spec = table.lookup(key, user_field_names)
+        spec = index.get(key)
+        if spec is None and not user_field_names:
+            spec = table.lookup(key, False)  # other spellings of an id: field_012
         if spec is None:
             continue
         field_type = field_type_registry.get(spec.type)
@@ -88,14 +91,12 @@ async def parse_rows(
     return parsed
 
 
-def defaults_for(table: TableSchema, given: dict[int, Any]) -> dict[int, Any]:
-    """Stored values for a new row: what was given, else each field's default."""
-    values = dict(given)
-    for spec in table.fields:
-        field_type = field_type_registry.get(spec.type)
-        if spec.id not in values and not field_type.read_only:
-            values[spec.id] = field_type.default_value(spec)
-    return values
+def defaults_for(table: TableSchema, given: list[dict[int, Any]]) -> list[dict[int, Any]]:
+    """Stored values for new rows: what was given, else each field's default (worked
+    out once for the batch; rows share default values, which nobody changes)."""
+    defaults = {spec.id: field_type_registry.get(spec.type).default_value(spec)
+                for spec in table.fields if not field_type_registry.get(spec.type).read_only}
+    return [{**defaults, **values} for values in given]
 
 
 def selected_fields(

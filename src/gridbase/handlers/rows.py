@@ -95,16 +95,17 @@ async def get_row(
         return rows[0]
 
 
-def _column_values(table: TableSchema, values: dict[int, Any]) -> dict[str, Any]:
-    return {
-        table.by_id[field_id].column_name: value
-        for field_id, value in values.items()
-        if field_type_registry.get(table.by_id[field_id].type).has_column
-    }
+def _column_values(table: TableSchema, rows: list[dict[int, Any]]) -> list[dict[str, Any]]:
+    """Each row's values by column, leaving out fields stored elsewhere (links)."""
+    columns = {spec.id: spec.column_name for spec in table.fields
+               if field_type_registry.get(spec.type).has_column}
+    return [{columns[field_id]: value for field_id, value in values.items()
+             if field_id in columns} for values in rows]
 
 
 async def _store_outside(
     ctx: FieldContext, table: TableSchema, ids: list[int], values: list[dict[int, Any]],
+    *, new_rows: bool = False,
 ) -> None:
     for spec in table.fields:
         field_type = field_type_registry.get(spec.type)
@@ -112,7 +113,7 @@ async def _store_outside(
             continue
         given = {row_id: v[spec.id] for row_id, v in zip(ids, values, strict=True) if spec.id in v}
         if given:
-            await field_type.store(ctx, spec, table, given)
+            await field_type.store(ctx, spec, table, given, new_rows=new_rows)
 
 
 async def create_rows(
@@ -126,7 +127,7 @@ async def create_rows(
             raise _missing([before_id], quoted=False)
         ctx = svc.field_context(conn, table)
         parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
-        values = [defaults_for(table, v) for v in parsed.values]
+        values = defaults_for(table, parsed.values)
         orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
         generated: dict[str, list[Any]] = {}
         for spec in table.fields:
@@ -134,13 +135,12 @@ async def create_rows(
                 ctx, spec, table, len(items))
             if filled is not None:
                 generated[spec.column_name] = filled
-        inserts = []
-        for i, (row_values, order) in enumerate(zip(values, orders, strict=True)):
-            row = {"order": order, **_column_values(table, row_values)}
+        inserts = _column_values(table, values)
+        for i, (row, order) in enumerate(zip(inserts, orders, strict=True)):
+            row["order"] = order
             row.update({column: filled[i] for column, filled in generated.items()})
-            inserts.append(row)
         ids = await sql.insert_rows(conn, table.sa_table, inserts)
-        await _store_outside(ctx, table, ids, values)
+        await _store_outside(ctx, table, ids, values, new_rows=True)
         created = await _fetch(ctx, table, ids, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
@@ -188,7 +188,7 @@ async def update_rows(
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
         before = await _fetch(ctx, table, ids, False)
         await sql.update_rows(conn, table.sa_table, {
-            i: _column_values(table, v) for i, v in zip(ids, parsed.values, strict=True)})
+            i: v for i, v in zip(ids, _column_values(table, parsed.values), strict=True)})
         await _store_outside(ctx, table, ids, parsed.values)
         after = await _fetch(ctx, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
