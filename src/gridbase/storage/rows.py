@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -36,17 +37,38 @@ def id_in(column: sa.ColumnElement[Any], ids: Sequence[int], dialect: str
     return column.in_(list(ids))
 
 
+# Statements for a plain page and count, built once per table object (one per schema
+# version): SQLAlchemy then reuses their cache keys instead of walking them each time.
+_plain_pages: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
+    weakref.WeakKeyDictionary())
+_plain_counts: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _plain_page(table: sa.Table) -> sa.Select[Any]:
+    statement = _plain_pages.get(table)
+    if statement is None:
+        statement = (sa.select(table).order_by(table.c.order, table.c.id)
+                     .limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset")))
+        _plain_pages[table] = statement
+    return statement
+
+
 async def select_rows(
     conn: AsyncConnection, table: sa.Table, *, where: sa.ColumnElement[bool] | None = None,
     order_by: Sequence[sa.ColumnElement[Any]] = (), limit: int | None = None, offset: int = 0,
 ) -> list[dict[str, Any]]:
-    query = sa.select(table)
-    if where is not None:
-        query = query.where(where)
-    query = query.order_by(*order_by, table.c.order, table.c.id)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    result = await conn.execute(query)
+    if where is None and not order_by and limit is not None:
+        result = await conn.execute(_plain_page(table),
+                                    {"page_limit": limit, "page_offset": offset})
+    else:
+        query = sa.select(table)
+        if where is not None:
+            query = query.where(where)
+        query = query.order_by(*order_by, table.c.order, table.c.id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        result = await conn.execute(query)
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
@@ -54,9 +76,12 @@ async def select_rows(
 async def count_rows(
     conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None = None
 ) -> int:
-    query = sa.select(sa.func.count()).select_from(table)
-    if where is not None:
-        query = query.where(where)
+    if where is None:
+        query = _plain_counts.get(table)
+        if query is None:
+            query = _plain_counts[table] = sa.select(sa.func.count()).select_from(table)
+    else:
+        query = sa.select(sa.func.count()).select_from(table).where(where)
     return int(await conn.scalar(query) or 0)
 
 
