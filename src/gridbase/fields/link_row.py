@@ -434,8 +434,8 @@ class LinkRowFieldType(FieldType):
             for row in targets
         }
         for row in rows:
-            # a fresh dict per cell: callers may change one row's JSON without the others
-            row[spec.column_name] = [dict(items[other]) for other in links[row["id"]]]
+            # cells linking the same row share its (never changed) JSON object
+            row[spec.column_name] = [items[other] for other in links[row["id"]]]
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return value if isinstance(value, list) else []
