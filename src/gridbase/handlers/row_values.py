@@ -12,7 +12,14 @@ from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 
-__all__ = ["ParsedRows", "format_order", "parse_rows", "serialize_rows", "with_field_names"]
+__all__ = [
+    "ParsedRows",
+    "format_order",
+    "parse_rows",
+    "read_columns",
+    "serialize_rows",
+    "with_field_names",
+]
 
 ORDER_QUANTUM = Decimal("1e-20")
 
@@ -106,6 +113,19 @@ def selected_fields(
         f for f in table.fields
         if (include is None or f.id in include) and (exclude is None or f.id not in exclude)
     ]
+
+
+def read_columns(table: TableSchema, fields: Sequence[FieldSpec]) -> list[str]:
+    """The columns `serialize_rows` needs for these fields: a page need not read (nor
+    convert) the timestamps and columns of fields it does not show."""
+    present = table.sa_table.c
+    names = ["id", "order"]
+    for spec in fields:
+        field_type = field_type_registry.get(spec.type)
+        for name in (field_type.source_column(spec), spec.column_name):
+            if name in present and name not in names:
+                names.append(name)
+    return names
 
 
 async def serialize_rows(

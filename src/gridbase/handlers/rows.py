@@ -18,6 +18,7 @@ from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import (
     defaults_for,
     parse_rows,
+    read_columns,
     serialize_rows,
     with_field_names,
 )
@@ -66,6 +67,7 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
         rows = await sql.select_rows(
             conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
+            columns=read_columns(table, compiled.fields),
         )
         count = None if query.exclude_count else await sql.count_rows(
             conn, table.sa_table, compiled.where)

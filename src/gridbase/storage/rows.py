@@ -38,31 +38,42 @@ def id_in(column: sa.ColumnElement[Any], ids: Sequence[int], dialect: str
 
 
 # Statements for a plain page and count, built once per table object (one per schema
-# version): SQLAlchemy then reuses their cache keys instead of walking them each time.
-_plain_pages: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
+# version) and column choice: SQLAlchemy then reuses their cache keys instead of
+# walking them each time.
+_plain_pages: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], sa.Select[Any]]] = (
     weakref.WeakKeyDictionary())
 _plain_counts: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
     weakref.WeakKeyDictionary())
 
 
-def _plain_page(table: sa.Table) -> sa.Select[Any]:
-    statement = _plain_pages.get(table)
+def _selected(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
+    if columns is None:
+        return sa.select(table)
+    return sa.select(*(table.c[name] for name in columns))
+
+
+def _plain_page(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
+    by_columns = _plain_pages.setdefault(table, {})
+    key = tuple(columns) if columns is not None else ()
+    statement = by_columns.get(key)
     if statement is None:
-        statement = (sa.select(table).order_by(table.c.order, table.c.id)
+        statement = (_selected(table, columns).order_by(table.c.order, table.c.id)
                      .limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset")))
-        _plain_pages[table] = statement
+        by_columns[key] = statement
     return statement
 
 
 async def select_rows(
     conn: AsyncConnection, table: sa.Table, *, where: sa.ColumnElement[bool] | None = None,
     order_by: Sequence[sa.ColumnElement[Any]] = (), limit: int | None = None, offset: int = 0,
+    columns: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """Rows as dicts by column name; `columns` limits what is read (default: all)."""
     if where is None and not order_by and limit is not None:
-        result = await conn.execute(_plain_page(table),
+        result = await conn.execute(_plain_page(table, columns),
                                     {"page_limit": limit, "page_offset": offset})
     else:
-        query = sa.select(table)
+        query = _selected(table, columns)
         if where is not None:
             query = query.where(where)
         query = query.order_by(*order_by, table.c.order, table.c.id)
