@@ -149,6 +149,12 @@ async def insert_rows(
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
     keys = values[0].keys()
     if all(v.keys() == keys for v in values):
+        if conn.dialect.name == "sqlite":
+            # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
+            # row by row. The batch holds the write lock and ids are assigned in VALUES
+            # order, ascending (AUTOINCREMENT), so sorting them restores the pairing.
+            statement = table.insert().returning(table.c.id)
+            return sorted((await conn.execute(statement, values)).scalars().all())
         statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         return list((await conn.execute(statement, values)).scalars().all())
     ids: list[int] = []
