@@ -36,9 +36,10 @@ async def lock(conn: AsyncConnection) -> None:
     describes is already durable, and an fsync per event would double a write's cost.
     A database crash can so forget the last fraction of a second of log entries."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
-        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                           {"key": _ADVISORY_KEY})
+        # `set_config(..., true)` is SET LOCAL; one round trip for both
+        await conn.execute(sa.text(
+            "SELECT set_config('synchronous_commit', 'off', true), "
+            "pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY})
 
 
 async def append(conn: AsyncConnection, event: Event) -> Envelope:

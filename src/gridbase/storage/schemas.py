@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, SelectOption, TableSchema
 from gridbase.storage import schema as meta
+from gridbase.storage.rows import id_in
 from gridbase.storage.user_tables import build_table
 
 __all__ = ["SchemaCache", "bump_version", "link_targets"]
@@ -78,6 +79,10 @@ class SchemaCache:
                        ) -> dict[int, TableSchema]:
         """The current schemas of the tables that exist among `table_ids`, checked
         against their versions in one query."""
+        # Ids beyond the 32-bit id column name no table (and would overflow the driver).
+        storable = sorted({i for i in table_ids if 0 < i < 2**31})
+        if not storable:
+            return {}
         heads = (
             await conn.execute(
                 sa.select(
@@ -85,7 +90,7 @@ class SchemaCache:
                     meta.tables.c.schema_version, meta.applications.c.workspace_id,
                 )
                 .join(meta.applications, meta.applications.c.id == meta.tables.c.database_id)
-                .where(meta.tables.c.id.in_(sorted(set(table_ids))))
+                .where(id_in(meta.tables.c.id, storable, conn.dialect.name))
             )
         ).all()
         found: dict[int, TableSchema] = {}
