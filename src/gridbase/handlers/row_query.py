@@ -17,7 +17,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
-from gridbase.storage.sql_functions import icontains
+from gridbase.handlers.search import search_condition
 
 __all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
 
@@ -109,29 +109,12 @@ def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]
     return clauses
 
 
-def _search(table: TableSchema, query: RowQuery) -> sa.ColumnElement[bool] | None:
-    """Compat mode: the whole text inside one cell. Default mode: every word somewhere."""
-    text = (query.search or "").strip()
-    if not text:
-        return None
-    terms = [text] if query.search_mode == "compat" else text.split()
-    searchable = [f for f in table.fields if field_type_registry.get(f.type).searchable]
-
-    def matches(term: str) -> sa.ColumnElement[bool]:
-        cells = [
-            icontains(field_type_registry.get(f.type).text_expression(f, table), term)
-            for f in searchable
-        ]
-        if term.isascii() and term.isdigit() and len(term) < 10:
-            cells.append(table.sa_table.c.id == int(term))
-        return sa.or_(*cells) if cells else sa.false()
-
-    return sa.and_(*[matches(term) for term in terms])
-
-
-def compile_query(table: TableSchema, query: RowQuery, dialect: str) -> CompiledQuery:
+def compile_query(table: TableSchema, query: RowQuery, dialect: str,
+                  indexed: bool = False) -> CompiledQuery:
+    """`indexed`: the table's search index is up to date, so search may read it."""
     group = parse_filter_params(table, query.filter_params, query.user_field_names)
-    conditions = [c for c in (compile_filters(table, dialect, now(), group),
-                              _search(table, query)) if c is not None]
+    searched = search_condition(table, query.search, query.search_mode, dialect, indexed)
+    conditions = [c for c in (compile_filters(table, dialect, now(), group), searched)
+                  if c is not None]
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
                          order_by=_order_by(table, query), fields=_selected(table, query))

@@ -11,6 +11,7 @@ from gridbase.errors import ApiError, body_error, field_error
 from gridbase.events import Outbox
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import RowQuery, compile_query
@@ -51,10 +52,21 @@ async def _table(
 
 
 async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
+    try:
+        return await _list_rows(svc, actor, table_id, query, build_index=True)
+    except search.IndexNotReady:
+        await search.build_index(svc, table_id)
+    return await _list_rows(svc, actor, table_id, query, build_index=False)
+
+
+async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
+                     build_index: bool) -> RowPage:
     async with svc.db.read() as conn:
         table = await with_related(
             svc.schemas, conn, await _table(svc, conn, actor, table_id, "table.rows.read"))
-        compiled = compile_query(table, query, svc.db.dialect)
+        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+                                         build=build_index)
+        compiled = compile_query(table, query, svc.db.dialect, indexed)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
         rows = await sql.select_rows(
@@ -137,6 +149,8 @@ async def create_rows(
             inserts.append(row)
         ids = await sql.insert_rows(conn, table.sa_table, inserts)
         await _store_outside(svc, conn, table, ids, values)
+        await search_sync.rows_changed(svc, conn, table, ids, {f for v in values for f in v},
+                                       created=True)
         created = await _fetch(svc, conn, table, ids, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
@@ -184,9 +198,12 @@ async def update_rows(
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
         before = await _fetch(svc, conn, table, ids, False)
+        written = {f for v in parsed.values for f in v}
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
         await sql.update_rows(conn, table.sa_table, {
             i: _column_values(table, v) for i, v in zip(ids, parsed.values, strict=True)})
         await _store_outside(svc, conn, table, ids, parsed.values)
+        await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
         after = await _fetch(svc, conn, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
@@ -214,6 +231,7 @@ async def move_row(
         if before_id != row_id:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
+            await search_sync.rows_changed(svc, conn, table, [row_id], None)
         after = await _fetch(svc, conn, table, [row_id], False)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
@@ -240,9 +258,11 @@ async def delete_rows(
             raise _missing(missing, quoted=quoted)
         rows = await _fetch(svc, conn, table, ids, False)
         ctx = svc.field_context(conn)
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, None)
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
+        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
     await svc.events.publish(outbox.events)

@@ -18,6 +18,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.filters import filter_type_registry
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers import search
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.related import with_related
@@ -111,11 +112,26 @@ async def list_view_rows(
     count_only: bool = False, with_field_options: bool = False,
 ) -> ViewPage:
     """One window of the view's rows (`field_N` keys), with its total count."""
+    try:
+        return await _view_page(svc, actor, view_id, query, limit, offset, count_only,
+                                with_field_options, build_index=True)
+    except search.IndexNotReady as stale:
+        await search.build_index(svc, stale.table_id)
+    return await _view_page(svc, actor, view_id, query, limit, offset, count_only,
+                            with_field_options, build_index=False)
+
+
+async def _view_page(
+    svc: Services, actor: Actor, view_id: int, query: RowQuery, limit: int, offset: int,
+    count_only: bool, with_field_options: bool, build_index: bool,
+) -> ViewPage:
     async with svc.db.read() as conn:
         _, table = await view_scope(svc, conn, actor, view_id, "table.rows.read")
         table = await with_related(svc.schemas, conn, table)
+        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+                                         build=build_index)
         compiled = await apply_view(conn, table, view_id,
-                                    compile_query(table, query, svc.db.dialect),
+                                    compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
         count = await sql.count_rows(conn, table.sa_table, compiled.where)
         if count_only:
