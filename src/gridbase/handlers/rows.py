@@ -14,7 +14,7 @@ from gridbase.fields.registry import field_type_registry
 from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import with_related
-from gridbase.handlers.row_query import RowQuery, compile_query
+from gridbase.handlers.row_query import RowQuery, compile_query, count_matches
 from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
@@ -73,8 +73,7 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
             conn, table.sa_table, where=compiled.where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
         )
-        count = None if query.exclude_count else await sql.count_rows(
-            conn, table.sa_table, compiled.where)
+        count = None if query.exclude_count else await count_matches(conn, table, compiled)
         results = await serialize_rows(svc.field_context(conn), table, rows,
                                        query.user_field_names, compiled.fields)
         return RowPage(count, results)

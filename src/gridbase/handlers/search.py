@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,10 +33,11 @@ from gridbase.storage.user_tables import table_name
 
 __all__ = [
     "IndexNotReady",
+    "SearchClause",
     "build_index",
     "index_ready",
     "index_text",
-    "search_condition",
+    "search_clause",
     "search_terms",
     "signature",
     "use_index",
@@ -125,6 +127,7 @@ async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
     if not search_terms(text, mode):
         return False
     if await index_ready(conn, table):
+        await store.plan_for_values(conn)
         return True
     if build:
         raise IndexNotReady(table.id)
@@ -145,7 +148,6 @@ async def build_index(svc: Services, table_id: int) -> bool:
     except sa.exc.DBAPIError:
         # A missing pg_trgm or a lock conflict must not fail the search itself.
         log.exception("could not build the search index of table %s", table_id)
-        svc.schemas.forget(table_id)
         return False
 
 
@@ -164,15 +166,25 @@ def _scan_condition(table: TableSchema, terms: list[str]) -> sa.ColumnElement[bo
     return sa.and_(*[matches(term) for term in terms])
 
 
-def search_condition(table: TableSchema, text: str | None, mode: str | None,
-                     dialect: str, indexed: bool) -> sa.ColumnElement[bool] | None:
-    """The WHERE clause of a search; from the index when `indexed` (it is up to date)."""
+@dataclass(frozen=True)
+class SearchClause:
+    """A search's WHERE clause and, when the index answers it, the SELECT of the
+    matching ids from the index alone (to count them without the rows' table)."""
+
+    where: sa.ColumnElement[bool]
+    index_ids: sa.Select[Any] | None = None
+
+
+def search_clause(table: TableSchema, text: str | None, mode: str | None,
+                  dialect: str, indexed: bool) -> SearchClause | None:
+    """The search as SQL; from the index when `indexed` (it is up to date)."""
     terms = search_terms(text, mode)
     if not terms:
         return None
     if any("\x00" in term for term in terms):
-        return sa.false()  # stored text never holds NUL
+        return SearchClause(sa.false())  # stored text never holds NUL
     if not indexed or any(store.SEPARATOR in term for term in terms):
-        return _scan_condition(table, terms)
+        return SearchClause(_scan_condition(table, terms))
     wanted = [store.Term(fold_case(term), _row_id(term)) for term in terms]
-    return table.sa_table.c.id.in_(store.matching_ids(table.id, dialect, wanted))
+    ids = store.matching_ids(table.id, dialect, wanted)
+    return SearchClause(table.sa_table.c.id.in_(ids), ids)

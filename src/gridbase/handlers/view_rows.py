@@ -22,7 +22,7 @@ from gridbase.handlers import search
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.related import with_related
-from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query
+from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query, count_matches
 from gridbase.handlers.row_values import serialize_rows
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_field_options import options_json
@@ -97,7 +97,8 @@ async def apply_view(conn: AsyncConnection, table: TableSchema, view_id: int,
     if saved is not None:
         where = saved if where is None else sa.and_(where, saved)
     order_by = compiled.order_by or await saved_order(conn, table, view_id)
-    return replace(compiled, where=where, order_by=order_by)
+    count_from = compiled.count_from if saved is None else None
+    return replace(compiled, where=where, order_by=order_by, count_from=count_from)
 
 
 @dataclass
@@ -133,7 +134,7 @@ async def _view_page(
         compiled = await apply_view(conn, table, view_id,
                                     compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
-        count = await sql.count_rows(conn, table.sa_table, compiled.where)
+        count = await count_matches(conn, table, compiled)
         if count_only:
             return ViewPage(count, [])
         rows = await sql.select_rows(conn, table.sa_table, where=compiled.where,

@@ -4,9 +4,10 @@
 lower-cased, joined by SEPARATOR. A search term never holds SEPARATOR, so it is a
 substring of the entry exactly when it is a substring of one cell. On PostgreSQL the
 side table is plain, with a pg_trgm GIN index that serves `LIKE '%term%'`; on SQLite it
-is an FTS5 table with the trigram tokenizer, asked for a few of the term's trigrams and
-re-checked with instr(). Terms shorter than a trigram scan the side table, which is
-still much smaller than the rows.
+is an FTS5 table with the trigram tokenizer, asked for the term as a phrase: its
+trigrams one after the other, which is exactly "the term is a substring" because the
+tokenizer keeps case (the entries and terms are folded already). Terms shorter than a
+trigram scan the side table, which is still much smaller than the rows.
 
 `gridbase_search_index` records which tables have an index and the signature of the
 fields it was built for; entries are only written while that row exists.
@@ -29,9 +30,11 @@ __all__ = [
     "TRIGRAM",
     "Term",
     "built_signature",
+    "count_matching",
     "drop_index",
     "indexed_tables",
     "matching_ids",
+    "plan_for_values",
     "rebuild_index",
     "refresh_entries",
     "row_text",
@@ -124,8 +127,8 @@ async def rebuild_index(
     await conn.execute(_ddl(f"DROP TABLE IF EXISTS {quoted}"))
     if conn.dialect.name == "sqlite":
         await conn.execute(_ddl(
-            f"CREATE VIRTUAL TABLE {quoted} USING fts5(cells, tokenize='trigram', "
-            "detail=none, columnsize=0)"))
+            f"CREATE VIRTUAL TABLE {quoted} USING fts5(cells, "
+            "tokenize='trigram case_sensitive 1', detail=full, columnsize=0)"))
     else:
         await conn.execute(_ddl(f"CREATE TABLE {quoted} (id integer NOT NULL, "
                                 "cells text NOT NULL)"))
@@ -163,22 +166,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _trigram_query(texts: Iterable[str]) -> str:
-    """An FTS5 query asking for trigrams covering every character of each text. The
-    trigram tokenizer matches them as tokens; instr() re-checks the whole text."""
-    grams: list[str] = []
-    for text in texts:
-        starts = sorted({*range(0, len(text) - TRIGRAM + 1, TRIGRAM), len(text) - TRIGRAM})
-        for start in starts:
-            gram = text[start:start + TRIGRAM]
-            if gram not in grams:
-                grams.append(gram)
-    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
-
-
 def _fts_match(table_name: str, texts: Iterable[str]) -> sa.ColumnElement[bool]:
-    """`<fts table> MATCH <trigrams>`: with detail=none FTS5 takes no column filter."""
-    return sa.literal_column(table_name).op("MATCH")(_trigram_query(texts))  # type: ignore[no-any-return]
+    """`<fts table> MATCH '"text" AND ...'`: each text a phrase of its trigrams."""
+    query = " AND ".join('"' + text.replace('"', '""') + '"' for text in texts)
+    return sa.literal_column(table_name).op("MATCH")(query)  # type: ignore[no-any-return]
 
 
 def _pg_term(side: sa.TableClause, term: Term) -> sa.ColumnElement[bool]:
@@ -187,16 +178,15 @@ def _pg_term(side: sa.TableClause, term: Term) -> sa.ColumnElement[bool]:
 
 
 def _sqlite_term(side: sa.TableClause, table_id: int, term: Term) -> sa.ColumnElement[bool]:
-    found: sa.ColumnElement[bool] = sa.func.instr(side.c.cells, term.text) > 0
-    if term.row_id is None:
-        return found
-    if len(term.text) >= TRIGRAM:
+    """An id-like term: its phrase (or, too short for one, instr()) or the row id."""
+    if len(term.text) < TRIGRAM:
+        found: sa.ColumnElement[bool] = sa.func.instr(side.c.cells, term.text) > 0
+    else:
         # A second reference to the FTS5 table (it cannot MATCH through an alias); the
         # subquery's own reference hides the outer one.
         other = _side(table_id, "sqlite")
-        candidates = sa.select(other.c.rowid).where(
-            _fts_match(side_table_name(table_id), [term.text])).correlate(None)
-        found = sa.and_(side.c.rowid.in_(candidates), found)
+        found = side.c.rowid.in_(sa.select(other.c.rowid).where(
+            _fts_match(side_table_name(table_id), [term.text])).correlate(None))
     return sa.or_(found, side.c.rowid == term.row_id)
 
 
@@ -205,8 +195,25 @@ def matching_ids(table_id: int, dialect: str, terms: Sequence[Term]) -> sa.Selec
     side = _side(table_id, dialect)
     if dialect != "sqlite":
         return sa.select(side.c.id).where(*[_pg_term(side, term) for term in terms])
-    conditions = [_sqlite_term(side, table_id, term) for term in terms]
-    indexed = [t.text for t in terms if t.row_id is None and len(t.text) >= TRIGRAM]
-    if indexed:
-        conditions.insert(0, _fts_match(side_table_name(table_id), indexed))
+    plain = [t.text for t in terms if t.row_id is None]
+    phrases = [text for text in plain if len(text) >= TRIGRAM]
+    conditions = [sa.func.instr(side.c.cells, text) > 0 for text in plain
+                  if len(text) < TRIGRAM]
+    conditions += [_sqlite_term(side, table_id, t) for t in terms if t.row_id is not None]
+    if phrases:
+        conditions.insert(0, _fts_match(side_table_name(table_id), phrases))
     return sa.select(side.c.rowid).where(*conditions)
+
+
+async def plan_for_values(conn: AsyncConnection) -> None:
+    """Plan this transaction's statements for their own values. After a few runs
+    PostgreSQL may keep one generic plan for a prepared statement, but the best plan
+    for a search depends on how many rows its terms match (a bitmap scan of the trigram
+    index for rare terms, walking the rows in order for common ones)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+async def count_matching(conn: AsyncConnection, ids: sa.Select[Any]) -> int:
+    """How many rows `matching_ids` finds: the index alone, without the rows' table."""
+    return int(await conn.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0)
