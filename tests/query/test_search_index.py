@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.storage import search_index
+from tests.api.view_support import VIEWS, add_filter, create_view, food_table
 from tests.conftest import Api
 from tests.query import reference as ref
 from tests.query.reference_cells import Field, text_of
@@ -254,3 +255,25 @@ async def test_case_folds_alike_on_both_backends(api: Api) -> None:
     assert await found("İST") == [2]
     assert await found("STRAßE") == [3]
     assert await found("strasse") == []
+
+
+async def test_counts_with_filters_and_views(api: Api) -> None:
+    """The count of a search with filters (ad hoc or a view's) is that of the rows both
+    select, not of the search alone."""
+    food = await food_table(api)
+    rows = f"/api/database/rows/table/{food.table_id}/"
+
+    async def page(path: str, **params: Any) -> tuple[list[str], int]:
+        body = await api.ok("GET", path, params={"user_field_names": "true", **params})
+        return [row.get("Name", row.get(f"field_{food.name}")) for row in body["results"]], \
+            body["count"]
+
+    assert await page(rows, search="e") == (["Apple", "Cherry", "date", "Elder"], 4)
+    assert await page(rows, search="e", filter__Fresh__boolean="1") == (
+        ["Apple", "Cherry", "Elder"], 3)
+    view = await create_view(api, food.table_id)
+    grid = f"{VIEWS}/grid/{view['id']}/"
+    assert await page(grid, search="e") == (["Apple", "Cherry", "date", "Elder"], 4)
+    await add_filter(api, view["id"], food.price, "higher_than", "10")
+    assert await page(grid, search="e") == (["Elder"], 1)
+    assert await page(rows, search="e", view_id=view["id"]) == (["Elder"], 1)
