@@ -255,6 +255,12 @@ async def test_case_folds_alike_on_both_backends(api: Api) -> None:
     assert await found("İST") == [2]
     assert await found("STRAßE") == [3]
     assert await found("strasse") == []
+    contains = await api.rows(table["id"], user_field_names="true",
+                              filter__Name__contains="ΟΔΟΣ")
+    assert [r["id"] for r in contains["results"]] == [1]
+    contains = await api.rows(table["id"], user_field_names="true",
+                              filter__Name__contains="İ")
+    assert [r["id"] for r in contains["results"]] == [2]
 
 
 async def test_counts_with_filters_and_views(api: Api) -> None:

@@ -6,9 +6,10 @@ case, folded one character at a time as PostgreSQL's lower() does.
 
 A table's index (see `storage.search_index`) is up to date when it was built for the
 signature of the table's current searchable fields. Row writes keep it in step
-(`search_sync`); a field change alters the signature, which leaves the index stale
-until the next search rebuilds it, as does the first search of a table without one.
-While the index is not up to date, search reads the cells themselves (a full scan).
+(`search_sync`); a field change alters the signature, which leaves the index stale.
+The first search that finds a table's index stale or missing (a table made before
+indexes existed) rebuilds it in a write transaction of its own; only if that fails does
+search read the cells themselves (a full scan of the rows).
 """
 
 from __future__ import annotations
