@@ -106,14 +106,18 @@ async def linked_rows(svc: Services, conn: AsyncConnection, table: TableSchema,
 
 
 async def _refresh(svc: Services, conn: AsyncConnection, table_id: int,
-                   ids: Collection[int]) -> None:
-    """Rewrite these rows' entries if the table's index is up to date."""
+                   ids: Collection[int], *, schema: TableSchema | None = None,
+                   new: Collection[int] = ()) -> None:
+    """Rewrite these rows' entries if the table's index is up to date (`schema`: the
+    table's, when the caller has it; `new`: ids of rows just created, with no entry)."""
     built = await store.built_signature(conn, table_id)
     if built is None or not ids:
         return
-    table = await with_related(svc.schemas, conn, await svc.schemas.get(conn, table_id))
+    table = await with_related(svc.schemas, conn,
+                               schema or await svc.schemas.get(conn, table_id))
     if built == signature(table):
-        await store.refresh_entries(conn, table_id, table.sa_table, index_text(table), ids)
+        await store.refresh_entries(conn, table_id, table.sa_table, index_text(table), ids,
+                                    new=new)
 
 
 async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,
@@ -128,4 +132,6 @@ async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,
         for table_id, row_ids in source.items():
             affected[table_id].update(row_ids)
     for table_id in sorted(affected):
-        await _refresh(svc, conn, table_id, affected[table_id])
+        await _refresh(svc, conn, table_id, affected[table_id],
+                       schema=table if table_id == table.id else None,
+                       new=ids if created and table_id == table.id else ())

@@ -15,7 +15,7 @@ fields it was built for; entries are only written while that row exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,16 +148,19 @@ async def rebuild_index(
 
 async def refresh_entries(
     conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
-    ids: Iterable[int],
+    ids: Iterable[int], *, new: Collection[int] = (),
 ) -> None:
     """Rewrite the entries of these rows from their current cells (a deleted row's entry
-    just goes)."""
+    just goes). Rows in `new` were just created, so they have no entry to delete."""
     target = _side(table_id, conn.dialect.name)
     key = _key(target)
     ordered = sorted(set(ids))
+    created = set(new)
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start:start + _CHUNK]
-        await conn.execute(target.delete().where(key.in_(chunk)))
+        existing = [row_id for row_id in chunk if row_id not in created]
+        if existing:
+            await conn.execute(target.delete().where(key.in_(existing)))
         await conn.execute(target.insert().from_select(
             [key.name, "cells"], sa.select(rows.c.id, text).where(rows.c.id.in_(chunk))))
 
