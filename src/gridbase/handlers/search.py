@@ -140,9 +140,10 @@ async def build_index(svc: Services, table_id: int) -> bool:
     (search then scans the rows)."""
     try:
         async with svc.db.write() as conn:
+            await store.lock_for_build(conn, table_name(table_id))
             table = await with_related(svc.schemas, conn, await svc.schemas.get(conn, table_id))
             if await index_ready(conn, table):
-                return True
+                return True  # another search built it meanwhile
             await store.rebuild_index(conn, table.id, table.sa_table, index_text(table),
                                       signature(table), _read_tables(table))
             return True

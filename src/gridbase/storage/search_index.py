@@ -33,6 +33,7 @@ __all__ = [
     "count_matching",
     "drop_index",
     "indexed_tables",
+    "lock_for_build",
     "matching_ids",
     "plan_for_values",
     "rebuild_index",
@@ -110,19 +111,29 @@ async def drop_index(conn: AsyncConnection, table_id: int) -> None:
     await conn.execute(_ddl(f"DROP TABLE IF EXISTS {_quote(conn, side_table_name(table_id))}"))
 
 
+async def lock_for_build(conn: AsyncConnection, rows_table: str) -> None:
+    """Before deciding to build an index (PostgreSQL; SQLite has one writer anyway):
+    lock its rows' table against writers and against another build, which then finds
+    this build done instead of doing it again. Readers go on."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text(
+            f"LOCK TABLE {_quote(conn, rows_table)} IN SHARE ROW EXCLUSIVE MODE"))
+
+
 async def rebuild_index(
     conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
     signature: str, read_tables: Sequence[str] = (),
 ) -> None:
-    """Build the side table afresh from every row and record `signature`.
+    """Build the side table afresh from every row and record `signature`, after
+    `lock_for_build`.
 
-    On PostgreSQL the rows' table and `read_tables` (the tables the text reads: linked
-    tables, join tables) are locked against writers first, so a write racing the build
-    either lands before it (and is read) or after it (and sees the index to keep)."""
+    On PostgreSQL `read_tables` (the other tables the text reads: linked tables, join
+    tables) are locked against writers too, so a write racing the build either lands
+    before it (and is read) or after it (and sees the index to keep)."""
     side = side_table_name(table_id)
     quoted = _quote(conn, side)
-    if conn.dialect.name == "postgresql":
-        locked = ", ".join(_quote(conn, name) for name in [rows.name, *read_tables])
+    if conn.dialect.name == "postgresql" and read_tables:
+        locked = ", ".join(_quote(conn, name) for name in read_tables)
         await conn.execute(sa.text(f"LOCK TABLE {locked} IN SHARE MODE"))
     await conn.execute(_ddl(f"DROP TABLE IF EXISTS {quoted}"))
     if conn.dialect.name == "sqlite":
