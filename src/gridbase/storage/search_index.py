@@ -1,8 +1,8 @@
 """SQL of a user table's search index: a side table holding, per row, the text search reads.
 
 `database_table_<id>_search` holds one entry per row: the row's searchable cells, each
-lower-cased, joined by SEPARATOR. A search term never holds SEPARATOR, so it is a
-substring of the entry exactly when it is a substring of one cell. On PostgreSQL the
+lower-cased, joined by SEPARATOR. A term without SEPARATOR (the only kind asked here)
+is a substring of the entry exactly when it is a substring of one cell. On PostgreSQL the
 side table is plain, with a pg_trgm GIN index that serves `LIKE '%term%'`; on SQLite it
 is an FTS5 table with the trigram tokenizer, asked for the term as a phrase: its
 trigrams one after the other, which is exactly "the term is a substring" because the
@@ -10,7 +10,7 @@ tokenizer keeps case (the entries and terms are folded already). Terms shorter t
 trigram scan the side table, which is still much smaller than the rows.
 
 `gridbase_search_index` records which tables have an index and the signature of the
-fields it was built for; entries are only written while that row exists.
+fields it was built for; without that row there is no side table to keep.
 """
 
 from __future__ import annotations
