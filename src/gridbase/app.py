@@ -30,6 +30,7 @@ from gridbase.api import (
 from gridbase.api import docs as api_docs
 from gridbase.api.origin import WebSocketOrigin
 from gridbase.api.responses import JSONResponse, error_response
+from gridbase.api.web import install_web
 from gridbase.config import Settings, load_settings
 from gridbase.errors import ApiError, PlainError
 from gridbase.handlers.services import Services
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await realtime.stop()
+            await services.indexes.close()
             await services.db.dispose()
 
     app = FastAPI(
@@ -115,4 +117,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(realtime_sse.router)
     app.include_router(api_docs.router)
     app.router.routes.append(WebSocketRoute("/ws/core/", WebsocketEndpoint(realtime)))
+    install_web(app)
     return app

@@ -51,6 +51,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     event_log_retention_seconds: int = 86400
     websocket_queue_size: int = 1000
+    # Automatic indexes (see handlers/index_advisor.py): uses of a field in listings
+    # before it gets an index (0: never), and the fewest rows worth indexing.
+    auto_index_uses: int = 20
+    auto_index_min_rows: int = 10_000
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -77,6 +81,8 @@ def load_settings(**overrides: object) -> Settings:
             if p.strip()),
         "event_log_retention_seconds": _int_env("GRIDBASE_EVENT_LOG_RETENTION_SECONDS", 86400),
         "websocket_queue_size": _int_env("GRIDBASE_WEBSOCKET_QUEUE_SIZE", 1000),
+        "auto_index_uses": _int_env("GRIDBASE_AUTO_INDEX_USES", 20),
+        "auto_index_min_rows": _int_env("GRIDBASE_AUTO_INDEX_MIN_ROWS", 10_000),
     }
     values.update(overrides)
     if "secret_key" not in values:

@@ -61,6 +61,11 @@ async def test_each_table_gets_its_own_paths_and_typed_row_schema(shop_owner: Ap
     assert listing["operationId"] == "list_customers_rows"
     assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/CustomersRowPage"}
+    bought = f"field_{fields['Bought']['id']}__join"
+    for operation in (listing, document["paths"][f"{path}{{row_id}}/"]["get"]):
+        [join] = [p for p in operation["parameters"] if p["name"].endswith("__join")]
+        assert join["name"] == bought and join["in"] == "query"
+        assert str(fields["Bought"]["link_row_table_id"]) in join["description"]
     assert document["paths"][f"{path}{{row_id}}/"]["patch"]["requestBody"]["content"][
         "application/json"]["schema"] == {"$ref": "#/components/schemas/CustomersRowValues"}
     assert {p.split("/")[5] for p in document["paths"]} == {
@@ -91,6 +96,7 @@ async def test_field_names_variant(shop_owner: Api, shop: DocsDatabase) -> None:
     assert {"Name", "Price", "Meeting", "Bought"} <= set(row)
     listing = document["paths"][f"/api/database/rows/table/{shop.customers}/"]["get"]
     [flag] = [p for p in listing["parameters"] if p["name"] == "user_field_names"]
+    assert "Bought__join" in {p["name"] for p in listing["parameters"]}
     assert flag["required"] is True
     assert flag["schema"]["enum"] == ["true"]
 

@@ -67,6 +67,9 @@ async def test_it_describes_every_table_and_field(shop_owner: Api, shop: DocsDat
     for parameter in ("page", "size", "search", "order_by", "filters", "filter_type",
                       "include", "exclude", "user_field_names"):
         assert f"<code>{parameter}</code>" in html
+    bought = next(f for f in await api.fields(shop.customers) if f["name"] == "Bought")
+    assert html.count(f"<code>field_{bought['id']}__join</code>") == 2  # list and get
+    assert "ERROR_INVALID_JOIN_PARAMETER" in html
     assert "http://" not in html.replace("http://testserver", "")
 
 

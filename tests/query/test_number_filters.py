@@ -60,3 +60,26 @@ async def test_numeric_edges(module_api: Api, numbers_table: int, key: str, valu
     body = await module_api.rows(numbers_table, user_field_names="true",
                                  **{f"filter__{key}": value})
     assert [row["Name"] for row in body["results"]] == expected
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("Amount__higher_than", "1.24999999999", ["a"]),
+    ("Amount__higher_than_or_equal", "1.25", ["a"]),
+    ("Amount__higher_than_or_equal", "1.25000000001", []),
+    ("Amount__lower_than_or_equal", "1.24999999999", ["b"]),
+    ("Amount__lower_than", "1.25000000001", ["a", "b"]),
+    ("Amount__lower_than", "-2", []),
+    ("Amount__lower_than_or_equal", "-2", ["b"]),
+    ("Amount__higher_than", "-1e400", ["a", "b"]),
+    ("Amount__lower_than", "1e49", ["a", "b"]),
+])
+async def test_range_filters_sorted_by_the_same_field(
+        module_api: Api, numbers_table: int, key: str, value: str, expected: list[Any]) -> None:
+    """Sorted by the filtered number, SQLite restates the bounds on the sort key (as
+    floats rounded outwards); no row may change."""
+    for order in ("Amount", "-Amount"):
+        body = await module_api.rows(numbers_table, user_field_names="true", order_by=order,
+                                     **{f"filter__{key}": value})
+        assert sorted(row["Name"] for row in body["results"]) == expected
+        amounts = [float(row["Amount"]) for row in body["results"]]
+        assert amounts == sorted(amounts, reverse=order == "-Amount")

@@ -16,6 +16,7 @@ from gridbase.errors import ApiError, body_error, field_error
 from gridbase.handlers import row_names as names
 from gridbase.handlers import rows
 from gridbase.handlers.policy import Actor
+from gridbase.handlers.row_joins import join_params
 from gridbase.handlers.row_query import RowQuery
 from gridbase.handlers.row_values import not_a_dict
 
@@ -67,6 +68,7 @@ def _row_query(request: Request) -> RowQuery:
         exclude_count=flag(request, "exclude_count"),
         filter_params=[(k, v) for k, v in params.multi_items() if k.startswith("filter")],
         view_id=_optional_id(request, "view_id"),
+        joins=join_params(list(params.multi_items())),
     )
 
 
@@ -122,8 +124,9 @@ async def list_rows(request: Request, table_id: int, actor: UserOrToken) -> Resp
 
 @router.get("/table/{table_id:int}/{row_id:int}/")
 async def get_row(request: Request, table_id: int, row_id: int, actor: UserOrToken) -> Response:
-    return JSONResponse(await rows.get_row(services(request), actor, table_id, row_id,
-                                           flag(request, "user_field_names")))
+    return JSONResponse(await rows.get_row(
+        services(request), actor, table_id, row_id, flag(request, "user_field_names"),
+        join_params(list(request.query_params.multi_items()))))
 
 
 @router.post("/table/{table_id:int}/")

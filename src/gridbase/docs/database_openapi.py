@@ -19,8 +19,10 @@ from gridbase.docs.openapi import SECURITY_SCHEMES, operation_object
 from gridbase.docs.operations import Operation, Param
 from gridbase.docs.operations.rows import (
     BATCH_DELETE_BODY,
+    JOINED_OPERATIONS,
     OPERATIONS,
     USER_FIELD_NAMES,
+    join_params,
 )
 
 __all__ = ["build_database_openapi", "table_prefixes"]
@@ -124,8 +126,10 @@ def _shapes(prefix: str) -> dict[str, tuple[Schema | None, Schema | None]]:
     }
 
 
-def _query(operation: Operation, names: bool) -> tuple[Param, ...]:
+def _query(operation: Operation, table: TableDoc, names: bool) -> tuple[Param, ...]:
     kept = tuple(p for p in operation.query if p.name not in _SHAPE_CHANGING)
+    if operation.operation_id in JOINED_OPERATIONS:
+        kept += join_params(table.schema, names)
     wants_names = USER_FIELD_NAMES in operation.query
     if names and wants_names:
         kept = (Param(USER_FIELD_NAMES.name, {"type": "string", "enum": ["true"]},
@@ -144,7 +148,7 @@ def _table_paths(table: TableDoc, slug: str, names: bool, components: dict[str, 
         response, body = shapes[generic.operation_id]
         operation = dataclasses.replace(
             generic, operation_id=generic.operation_id.replace("database_table", slug),
-            tag=tag, response=response, body=body, query=_query(generic, names))
+            tag=tag, response=response, body=body, query=_query(generic, table, names))
         path_params = {"row_id": _ID} if "{row_id}" in template else {}
         path = template.replace("{table_id}", str(table.id))
         paths.setdefault(path, {})[method.lower()] = operation_object(

@@ -9,7 +9,7 @@ from gridbase.docs.examples import Example, table_examples
 from gridbase.docs.markup import attrs, code, describe_schema, pretty_json, prose, table, text
 from gridbase.docs.model import FieldDoc, TableDoc
 from gridbase.docs.operations import Operation
-from gridbase.docs.operations.rows import OPERATIONS
+from gridbase.docs.operations.rows import JOINED_OPERATIONS, OPERATIONS, join_params
 from gridbase.docs.snippets import LANGUAGES
 from gridbase.fields.filters.registry import filter_type_registry
 
@@ -74,11 +74,14 @@ def _fields_section(doc: TableDoc) -> str:
             "<code>user_field_names</code>.</p>" + table(head, rows, "grid fields"))
 
 
-def _params_section(operation: Operation) -> str:
-    if not operation.query:
+def _params_section(doc: TableDoc, operation: Operation) -> str:
+    params = operation.query
+    if operation.operation_id in JOINED_OPERATIONS:
+        params += join_params(doc.schema, False)
+    if not params:
         return ""
     rows = [[code(p.name), text(describe_schema(p.schema)), prose(p.description)]
-            for p in operation.query]
+            for p in params]
     return "<h4>Query parameters</h4>" + table(["Name", "Type", "Meaning"], rows)
 
 
@@ -119,7 +122,7 @@ def _endpoint(doc: TableDoc, pair: dict[str, Example], base_url: str) -> str:
         f'<p class="route"><span class="method">{method}</span> {code(path)}</p>'
         f"<p>A database token needs the <strong>{permission}</strong> permission on this "
         "table.</p>"
-        + _params_section(operation)
+        + _params_section(doc, operation)
         + "<h4>Request</h4>" + _snippets(doc, pair, base_url)
         + _responses(doc, pair) + "</section>")
 

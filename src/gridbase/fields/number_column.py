@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-__all__ = ["ExactDecimal", "numeric_sort_key"]
+__all__ = ["ExactDecimal", "numeric_sort_key", "sorted_number_column"]
 
 _INT64 = 2**63
 
@@ -94,3 +94,9 @@ def _compile_sqlite(element: _NumericSortKey, compiler: SQLCompiler, **kw: Any) 
 
 def numeric_sort_key(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return _NumericSortKey(column)
+
+
+def sorted_number_column(expression: Any) -> sa.ColumnElement[Any] | None:
+    """The column a `numeric_sort_key` sorts by, or None for any other expression (the
+    automatic indexes match the key to an index on the column)."""
+    return expression.column if isinstance(expression, _NumericSortKey) else None

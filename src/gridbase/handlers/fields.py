@@ -14,9 +14,11 @@ from gridbase.events import Outbox
 from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers.index_advisor import keep_indexes
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
+from gridbase.storage.auto_indexes import auto_index_kinds
 from gridbase.storage.schemas import bump_version
 from gridbase.storage.user_tables import add_column, drop_column, set_column_index
 
@@ -269,7 +271,10 @@ async def update_field(
             new = FieldSpec(field_id, table_id, name, type_name, old.order, old.primary,
                             description, db_index, props, old.options if not changed_type else ())
             new = await new_type.setup(ctx, new, table, body, None if changed_type else old)
+            kinds: list[str] = []
             if changed_type or new_type.needs_conversion(old, new):
+                if field_type_registry.get(old.type).has_column:
+                    kinds = await auto_index_kinds(conn, table_id, old.column_name)
                 await _convert(svc, conn, table, old, new)
             if changed_type:
                 # After the conversion, which still reads the old values (links) through it.
@@ -277,6 +282,7 @@ async def update_field(
             if new_type.has_column:
                 await set_column_index(conn, table_id, new.column_name, db_index)
             table = await _reload(svc, conn, table_id)
+            await keep_indexes(conn, table, table.by_id[field_id], kinds)
             related += await new_type.after_save(ctx, table.by_id[field_id], table, body,
                                                  None if changed_type else old)
             table = await _reload(svc, conn, table_id)
@@ -290,6 +296,7 @@ async def update_field(
         svc.schemas.clear()
         raise
     await svc.events.publish(outbox.events)
+    svc.indexes.forget_table(table_id)  # a conversion may have dropped some
     return _with_related(data, related_json)
 
 

@@ -18,7 +18,9 @@ from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
+from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.search import search_clause
+from gridbase.handlers.sort_bounds import sort_bounds
 from gridbase.storage import rows as sql
 from gridbase.storage.search_index import count_matching
 
@@ -38,6 +40,8 @@ class RowQuery:
     exclude_count: bool = False
     filter_params: list[tuple[str, str]] = field(default_factory=list)
     view_id: int | None = None
+    # `(link field, target fields)` of the `{link_field}__join` parameters
+    joins: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +52,17 @@ class CompiledQuery:
     # When a search from the index is the only condition: the matching ids, which count
     # faster than the rows they select (whoever adds a condition must drop it).
     count_from: sa.Select[Any] | None = None
+    # fields the filters and sorts used, for the automatic indexes
+    uses: list[IndexUse] = field(default_factory=list)
+    # conditions implied by `where` that let an index serve the page (see `sort_bounds`)
+    hint: sa.ColumnElement[bool] | None = None
+
+    @property
+    def page_where(self) -> sa.ColumnElement[bool] | None:
+        """`where` for the page query; counting uses `where` alone."""
+        if self.hint is None:
+            return self.where
+        return self.hint if self.where is None else sa.and_(self.where, self.hint)
 
 
 def split_names(raw: str) -> list[str]:
@@ -92,7 +107,8 @@ def _selected(table: TableSchema, query: RowQuery) -> list[FieldSpec]:
     return fields
 
 
-def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]]:
+def _order_by(table: TableSchema, query: RowQuery, uses: list[IndexUse]
+              ) -> list[sa.ColumnElement[Any]]:
     clauses: list[sa.ColumnElement[Any]] = []
     for token in split_names(query.order_by or ""):
         descending = token.startswith("-")
@@ -109,6 +125,7 @@ def _order_by(table: TableSchema, query: RowQuery) -> list[sa.ColumnElement[Any]
                            f"{spec.type} does not support filtering.")
         clauses.append(expression.desc().nulls_last() if descending
                        else expression.asc().nulls_first())
+        uses.append(IndexUse(spec, SORT))
         tiebreak = field_type.sort_tiebreak(spec, table)
         if tiebreak is not None:
             clauses.append(tiebreak.asc() if descending else tiebreak.desc())
@@ -122,8 +139,13 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str,
     filters = compile_filters(table, dialect, now(), group)
     searched = search_clause(table, query.search, query.search_mode, dialect, indexed)
     conditions = [c for c in (filters, searched.where if searched else None) if c is not None]
+    uses = filter_uses(group)
+    order_by = _order_by(table, query, uses)
+    first_sort = next((u.field for u in uses if u.purpose == SORT), None)
+    hint = sort_bounds(table, group, first_sort) if dialect == "sqlite" else None
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
-                         order_by=_order_by(table, query), fields=_selected(table, query),
+                         order_by=order_by, fields=_selected(table, query), uses=uses,
+                         hint=hint,
                          count_from=searched.index_ids if searched and filters is None
                          else None)
 

@@ -17,6 +17,7 @@ from gridbase.errors import ApiError, body_error, field_error
 from gridbase.events import Outbox
 from gridbase.fields.filters import filter_type_registry
 from gridbase.fields.model import FieldSpec
+from gridbase.handlers.index_plans import leaf_use
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_store import (
@@ -102,6 +103,7 @@ async def create_filter(
         result = filter_json(await _one(conn, meta.view_filters, filter_id))
         outbox.add("view_filter_created", {"view_filter": result}, table_id=table.id)
     await svc.events.publish(outbox.events)
+    svc.indexes.note(table, [use] if (use := leaf_use(spec, type_name)) else [], saved=True)
     return result
 
 

@@ -20,6 +20,7 @@ from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers import search
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
+from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query, count_matches
@@ -59,9 +60,10 @@ async def saved_filters(conn: AsyncConnection, table: TableSchema, view: Any
     return root
 
 
-async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int
-                      ) -> list[sa.ColumnElement[Any]]:
-    """ORDER BY clauses of the view's sorts, empty values first when ascending."""
+async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int,
+                      uses: list[IndexUse] | None = None) -> list[sa.ColumnElement[Any]]:
+    """ORDER BY clauses of the view's sorts, empty values first when ascending; the
+    sorted fields are added to `uses`."""
     rows = (await conn.execute(sa.select(meta.view_sorts).where(
         meta.view_sorts.c.view_id == view_id).order_by(meta.view_sorts.c.id))).mappings()
     clauses: list[sa.ColumnElement[Any]] = []
@@ -76,6 +78,8 @@ async def saved_order(conn: AsyncConnection, table: TableSchema, view_id: int
         descending = row["order"] == "DESC"
         clauses.append(expression.desc().nulls_last() if descending
                        else expression.asc().nulls_first())
+        if uses is not None:
+            uses.append(IndexUse(spec, SORT))
         tiebreak = field_type.sort_tiebreak(spec, table)
         if tiebreak is not None:
             clauses.append(tiebreak.asc() if descending else tiebreak.desc())
@@ -92,13 +96,15 @@ async def apply_view(conn: AsyncConnection, table: TableSchema, view_id: int,
         meta.views.c.id == view_id, meta.views.c.table_id == table.id))).mappings().first()
     if view is None:
         raise ApiError("ERROR_VIEW_DOES_NOT_EXIST")
-    saved = compile_filters(table, dialect, now(), await saved_filters(conn, table, view))
+    tree = await saved_filters(conn, table, view)
+    saved = compile_filters(table, dialect, now(), tree)
     where = compiled.where
     if saved is not None:
         where = saved if where is None else sa.and_(where, saved)
-    order_by = compiled.order_by or await saved_order(conn, table, view_id)
+    uses = [*compiled.uses, *filter_uses(tree)]
+    order_by = compiled.order_by or await saved_order(conn, table, view_id, uses)
     count_from = compiled.count_from if saved is None else None
-    return replace(compiled, where=where, order_by=order_by, count_from=count_from)
+    return replace(compiled, where=where, order_by=order_by, uses=uses, count_from=count_from)
 
 
 @dataclass
@@ -134,10 +140,11 @@ async def _view_page(
         compiled = await apply_view(conn, table, view_id,
                                     compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
+        svc.indexes.note(table, compiled.uses)
         count = await count_matches(conn, table, compiled)
         if count_only:
             return ViewPage(count, [])
-        rows = await sql.select_rows(conn, table.sa_table, where=compiled.where,
+        rows = await sql.select_rows(conn, table.sa_table, where=compiled.page_where,
                                      order_by=compiled.order_by, limit=limit, offset=offset)
         results = await serialize_rows(svc.field_context(conn), table, rows, False,
                                        compiled.fields)

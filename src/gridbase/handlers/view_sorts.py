@@ -16,6 +16,7 @@ from gridbase.errors import ApiError
 from gridbase.events import Outbox
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers.index_plans import SORT, IndexUse
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_store import field_of_table, sort_json, view_scope
@@ -75,6 +76,7 @@ async def create_sort(svc: Services, actor: Actor, view_id: int, field_id: int, 
         result = sort_json(await _sort_row(conn, sort_id))
         outbox.add("view_sort_created", {"view_sort": result}, table_id=table.id)
     await svc.events.publish(outbox.events)
+    svc.indexes.note(table, [IndexUse(spec, SORT)], saved=True)
     return result
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import FieldSpec
 from gridbase.fields.registry import field_type_registry
+from gridbase.storage.auto_indexes import drop_auto_indexes
 from gridbase.storage.search_index import drop_index
 from gridbase.storage.types import DecimalType, UtcDateTime
 
@@ -113,8 +114,10 @@ async def set_column_index(
 
 
 async def drop_column(conn: AsyncConnection, table_id: int, column_name: str) -> None:
-    """Drop a field's column (and its index first: SQLite refuses to drop indexed columns)."""
+    """Drop a field's column (and its indexes first: SQLite refuses to drop indexed
+    columns)."""
     await set_column_index(conn, table_id, column_name, False)
+    await drop_auto_indexes(conn, table_id, column_name)
     await conn.execute(_ddl(
         f"ALTER TABLE {_quote(conn, table_name(table_id))} DROP COLUMN {_quote(conn, column_name)}"
     ))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gridbase.docs.operations import Operation, Param, Schema
 from gridbase.docs.shapes import ref
+from gridbase.fields.model import TableSchema
 
 __all__ = [
     "BATCH_DELETE_BODY",
@@ -18,6 +19,7 @@ __all__ = [
     "ROW_PATH",
     "TABLE_PATH",
     "USER_FIELD_NAMES",
+    "join_params",
 ]
 
 TABLE_PATH = "/api/database/rows/table/{table_id}/"
@@ -61,6 +63,25 @@ FILTER_PARAM_NOTE = (
     "Filter with `filter__<field>__<filter type>=<value>`, e.g. `filter__field_1__contains=ab`; "
     "repeat it to combine several. The filters a field accepts are listed with its table.")
 
+JOIN_PARAM_NOTE = (
+    "Add `<link field>__join=<field>,<field>` to also answer fields of the linked rows: each "
+    "linked item `{id, value, order}` gets one more key per named field of the linked table "
+    "(`field_<id>`, or its name with `user_field_names`), valued as the row API answers it. "
+    "Link fields of the linked table cannot be joined. A database token needs read "
+    "permission on the linked table too.")
+JOINED_OPERATIONS = frozenset({"list_database_table_rows", "get_database_table_row"})
+
+
+def join_params(table: TableSchema, user_field_names: bool) -> tuple[Param, ...]:
+    """One `<link field>__join` parameter per link field of `table`."""
+    return tuple(
+        Param(f"{table.field_key(spec, user_field_names)}__join", {"type": "string"},
+              f"Comma-separated fields of the table this link points to (table "
+              f"{spec.props.get('link_row_table_id')}) to add to each linked item of "
+              f"{spec.name}.")
+        for spec in table.fields if spec.type == "link_row")
+
+
 _ROW_BODY: Schema = {"type": "object", "additionalProperties": True,
                      "description": "Field keys and their values; leave out what you do "
                                     "not set."}
@@ -87,15 +108,18 @@ _BAD_ID = ("ERROR_QUERY_PARAMETER_VALIDATION",)
 OPERATIONS: dict[str, Operation] = {
     f"GET {TABLE_PATH}": Operation(
         "list_database_table_rows", _ROWS, "List rows, a page at a time",
-        response=ref("RowPage"), query=LIST_PARAMS, description=FILTER_PARAM_NOTE,
-        errors=(*_TABLE, "ERROR_PAGE_SIZE_LIMIT", "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+        response=ref("RowPage"), query=LIST_PARAMS,
+        description=f"{FILTER_PARAM_NOTE} {JOIN_PARAM_NOTE}",
+        errors=(*_TABLE, "ERROR_PAGE_SIZE_LIMIT", "ERROR_INVALID_JOIN_PARAMETER",
+                "ERROR_ORDER_BY_FIELD_NOT_FOUND",
                 "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", "ERROR_FILTER_FIELD_NOT_FOUND",
                 "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
                 "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
                 "ERROR_FILTERS_PARAM_VALIDATION_ERROR")),
     f"GET {ROW_PATH}": Operation(
         "get_database_table_row", _ROWS, "One row", response=ref("Row"),
-        query=(USER_FIELD_NAMES,), errors=_ROW),
+        query=(USER_FIELD_NAMES,), errors=(*_ROW, "ERROR_INVALID_JOIN_PARAMETER"),
+        description=JOIN_PARAM_NOTE),
     f"POST {TABLE_PATH}": Operation(
         "create_database_table_row", _ROWS, "Create a row", body=_ROW_BODY,
         response=ref("Row"), query=(USER_FIELD_NAMES, BEFORE),

@@ -1,0 +1,91 @@
+"""Automatic indexes: count how listings filter and sort, and index what is used often.
+
+Every row listing reports the fields it compared, searched with `contains` or sorted by.
+The counts live in memory, per process. When a use reaches `uses` (20 by default), or at
+once when a view saves a filter or sort on the field, the index that serves it is built
+in a background task, if the table has at least `min_rows` rows (10,000 by default:
+below that a scan is already fast). The request that triggered it neither waits for the
+build nor sees its errors; a failed build is logged and tried again after as many uses.
+Builds run one after the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.handlers.index_plans import COMPARE, CONTAINS, SORT, IndexUse, plans_for
+from gridbase.storage.auto_indexes import IndexPlan, build_in_background, create_index
+from gridbase.storage.engine import Database
+
+__all__ = ["IndexAdvisor", "keep_indexes"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexAdvisor:
+    db: Database
+    uses: int = 20
+    min_rows: int = 10_000
+    counts: Counter[IndexPlan] = field(default_factory=Counter)
+    built: set[IndexPlan] = field(default_factory=set)
+    running: dict[IndexPlan, asyncio.Task[None]] = field(default_factory=dict)
+    # One build at a time: two concurrent index builds on one PostgreSQL table wait for
+    # each other's transactions and deadlock.
+    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False
+             ) -> None:
+        """Count a listing's uses (or a view's saved ones) and start the builds due."""
+        if self.uses <= 0:
+            return
+        for plan in plans_for(uses, table, self.db.dialect):
+            if plan in self.built or plan in self.running:
+                continue
+            self.counts[plan] += self.uses if saved else 1
+            if self.counts[plan] >= self.uses:
+                self.counts[plan] = 0
+                self.running[plan] = asyncio.get_running_loop().create_task(self._build(plan))
+
+    def forget_table(self, table_id: int) -> None:
+        """A table's fields changed: its columns may need their indexes again."""
+        self.built = {p for p in self.built if p.table_id != table_id}
+
+    async def _build(self, plan: IndexPlan) -> None:
+        try:
+            async with self.one_at_a_time:
+                if await build_in_background(self.db, plan, self.min_rows):
+                    self.built.add(plan)
+        except Exception:
+            log.warning("could not create index %s", plan.name, exc_info=True)
+        finally:
+            self.running.pop(plan, None)
+
+    async def settle(self) -> None:
+        """Wait for the builds under way (tests, shutdown)."""
+        while self.running:
+            await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self.running.values()):
+            task.cancel()
+        await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+
+
+async def keep_indexes(conn: AsyncConnection, table: TableSchema, spec: FieldSpec,
+                       kinds: list[str]) -> None:
+    """After a type conversion rewrote a column: build again, inside the conversion's
+    transaction, the automatic indexes of `kinds` it had that still serve the new type."""
+    if not kinds:
+        return
+    uses = [IndexUse(spec, purpose, narrow=True) for purpose in (COMPARE, SORT, CONTAINS)]
+    for plan in plans_for(uses, table, conn.dialect.name):
+        if plan.kind in kinds:
+            await create_index(conn, plan)
