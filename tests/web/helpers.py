@@ -70,7 +70,9 @@ async def stored_rows(page: Page, base_url: str) -> list[dict[str, Any]]:
 
 
 async def add_field(page: Page, name: str, type_label: str) -> Locator:
-    """Open the new-field dialog with a name and a type; returns the dialog to finish."""
+    """Open the new-field dialog with a name and a type; returns the dialog to finish.
+    A person opens it once the previous dialog has closed (its save answered)."""
+    await expect(page.get_by_role("dialog")).to_have_count(0)
     await page.get_by_role("button", name="Add field").click()
     dialog = page.get_by_role("dialog", name="New field")
     await dialog.get_by_label("Field name").fill(name)
