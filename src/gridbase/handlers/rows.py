@@ -149,9 +149,10 @@ async def create_rows(
         for i, (row, order) in enumerate(zip(inserts, orders, strict=True)):
             row["order"] = order
             row.update({column: filled[i] for column, filled in generated.items()})
-        ids = await sql.insert_rows(conn, table.sa_table, inserts)
+        stored = await sql.insert_rows(conn, table.sa_table, inserts)
+        ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, values, new_rows=True)
-        created = await _fetch(ctx, table, ids, False)
+        created = await serialize_rows(ctx, table, stored, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)

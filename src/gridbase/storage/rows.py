@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.selectable import TextualSelect
 
 from gridbase.clock import now
 
@@ -135,33 +136,75 @@ async def orders_before(
     return [(lower + step * (i + 1)).quantize(Decimal("1e-20")) for i in range(count)]
 
 
+# PostgreSQL batch inserts, one text statement per table object and column choice.
+_unnest_inserts: weakref.WeakKeyDictionary[
+    sa.Table, dict[tuple[str, ...], TextualSelect]] = weakref.WeakKeyDictionary()
+
+
+def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
+                   ) -> TextualSelect:
+    """`INSERT ... SELECT FROM unnest(one array per column) ... RETURNING *`: a batch is
+    one statement with one parameter per column, whatever its size. Rows are consumed in
+    array order, so the ids the sequence hands out increase in parameter order."""
+    by_keys = _unnest_inserts.setdefault(table, {})
+    cached = by_keys.get(keys)
+    if cached is not None:
+        return cached
+    preparer = conn.dialect.identifier_preparer
+    names = [preparer.quote(key) for key in keys]
+    arrays = ", ".join(
+        f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
+        for i, key in enumerate(keys))
+    statement = sa.text(
+        f"INSERT INTO {preparer.format_table(table)} ({', '.join(names)}) "
+        f"SELECT {', '.join(names)} FROM unnest({arrays}) WITH ORDINALITY "
+        f"AS gridbase_new({', '.join(names)}, gridbase_position) "
+        f"ORDER BY gridbase_position RETURNING *"
+    ).columns(*table.c)
+    by_keys[keys] = statement
+    return statement
+
+
+def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                   values: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Each column's values as one list, through the column type's own bind conversion."""
+    arrays: dict[str, list[Any]] = {}
+    for i, key in enumerate(keys):
+        process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        column = [row[key] for row in values]
+        arrays[f"p{i}"] = column if process is None else [process(v) for v in column]
+    return arrays
+
+
 async def insert_rows(
     conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
-) -> list[int]:
-    """Insert rows (each with its `order`) and return their new ids in the same sequence.
+) -> list[dict[str, Any]]:
+    """Insert rows (each with its `order`) and return them as stored (every column, as a
+    select would read them) in the same sequence: no second query reads them back.
 
-    Rows with the same columns go in as one compiled statement executed for many
-    parameter sets (the driver sends them as multi-row inserts), so a batch costs one
-    statement compilation, not one per row or per value."""
+    On PostgreSQL a batch whose rows share their columns is one `unnest` statement; on
+    SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
     if not rows:
         return []
     stamp = now()
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
-    keys = values[0].keys()
-    if all(v.keys() == keys for v in values):
-        if conn.dialect.name == "sqlite":
+    keys = tuple(values[0])
+    if all(len(v) == len(keys) and v.keys() == values[0].keys() for v in values):
+        if conn.dialect.name == "postgresql":
+            result = await conn.execute(_unnest_insert(conn, table, keys),
+                                        _column_arrays(conn, table, keys, values))
+        else:
             # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
             # row by row. The batch holds the write lock and ids are assigned in VALUES
-            # order, ascending (AUTOINCREMENT), so sorting them restores the pairing.
-            statement = table.insert().returning(table.c.id)
-            return sorted((await conn.execute(statement, values)).scalars().all())
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list((await conn.execute(statement, values)).scalars().all())
-    ids: list[int] = []
+            # order, ascending (AUTOINCREMENT), so sorting by id restores the pairing.
+            result = await conn.execute(table.insert().returning(*table.c), values)
+        stored = [dict(row) for row in result.mappings().all()]
+        return sorted(stored, key=lambda row: int(row["id"]))
+    inserted: list[dict[str, Any]] = []
     for value in values:
-        ids.append((await conn.execute(table.insert().values(value).returning(table.c.id))
-                    ).scalar_one())
-    return ids
+        result = await conn.execute(table.insert().values(value).returning(*table.c))
+        inserted.append(dict(result.mappings().one()))
+    return inserted
 
 
 async def update_rows(
