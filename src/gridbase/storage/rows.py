@@ -19,6 +19,7 @@ __all__ = [
     "delete_rows",
     "existing_ids",
     "id_in",
+    "ids_param",
     "insert_rows",
     "orders_before",
     "renumber",
@@ -36,6 +37,15 @@ def id_in(column: sa.ColumnElement[Any], ids: Sequence[int], dialect: str
     if dialect == "postgresql":
         return column == sa.any_(sa.literal(list(ids), ARRAY(sa.Integer)))
     return column.in_(list(ids))
+
+
+def ids_param(column: sa.ColumnElement[Any], name: str, dialect: str
+              ) -> sa.ColumnElement[bool]:
+    """`column IN :name`, the ids given at execution (one array on PostgreSQL, an
+    expanding list on SQLite): for statements built once and run many times."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam(name, expanding=True))
 
 
 # Statements for a plain page and count, built once per table object (one per schema
