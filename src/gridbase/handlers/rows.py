@@ -138,7 +138,6 @@ async def create_rows(
         ctx = svc.field_context(conn, table)
         parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
         values = defaults_for(table, parsed.values)
-        orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
         generated: dict[str, list[Any]] = {}
         for spec in table.fields:
             filled = await field_type_registry.get(spec.type).fill_new_rows(
@@ -146,10 +145,14 @@ async def create_rows(
             if filled is not None:
                 generated[spec.column_name] = filled
         inserts = _column_values(table, values)
-        for i, (row, order) in enumerate(zip(inserts, orders, strict=True)):
-            row["order"] = order
+        for i, row in enumerate(inserts):
             row.update({column: filled[i] for column, filled in generated.items()})
-        stored = await sql.insert_rows(conn, table.sa_table, inserts)
+        if before_id is not None:
+            orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
+            for row, order in zip(inserts, orders, strict=True):
+                row["order"] = order
+        stored = await sql.insert_rows(conn, table.sa_table, inserts,
+                                       at_end=before_id is None)
         ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, values, new_rows=True)
         created = await serialize_rows(ctx, table, stored, False)

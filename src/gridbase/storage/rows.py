@@ -148,30 +148,38 @@ async def orders_before(
 
 # PostgreSQL batch inserts, one text statement per table object and column choice.
 _unnest_inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[str, ...], TextualSelect]] = weakref.WeakKeyDictionary()
+    sa.Table, dict[tuple[tuple[str, ...], bool], TextualSelect]] = weakref.WeakKeyDictionary()
 
 
-def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
-                   ) -> TextualSelect:
+def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                   at_end: bool) -> TextualSelect:
     """`INSERT ... SELECT FROM unnest(one array per column) ... RETURNING *`: a batch is
     one statement with one parameter per column, whatever its size. Rows are consumed in
-    array order, so the ids the sequence hands out increase in parameter order."""
+    array order, so the ids the sequence hands out increase in parameter order.
+    `at_end`: the statement itself numbers the rows after the table's highest order
+    (what `orders_before(..., None, ...)` gives), saving that query's round trip."""
     by_keys = _unnest_inserts.setdefault(table, {})
-    cached = by_keys.get(keys)
+    cached = by_keys.get((keys, at_end))
     if cached is not None:
         return cached
     preparer = conn.dialect.identifier_preparer
+    target = preparer.format_table(table)
     names = [preparer.quote(key) for key in keys]
     arrays = ", ".join(
         f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
         for i, key in enumerate(keys))
+    columns, selected = list(names), list(names)
+    if at_end:
+        columns.append('"order"')
+        selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
+                        "+ gridbase_position")
     statement = sa.text(
-        f"INSERT INTO {preparer.format_table(table)} ({', '.join(names)}) "
-        f"SELECT {', '.join(names)} FROM unnest({arrays}) WITH ORDINALITY "
+        f"INSERT INTO {target} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM unnest({arrays}) WITH ORDINALITY "
         f"AS gridbase_new({', '.join(names)}, gridbase_position) "
         f"ORDER BY gridbase_position RETURNING *"
     ).columns(*table.c)
-    by_keys[keys] = statement
+    by_keys[(keys, at_end)] = statement
     return statement
 
 
@@ -187,10 +195,12 @@ def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
 
 
 async def insert_rows(
-    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
+    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]], *,
+    at_end: bool = False,
 ) -> list[dict[str, Any]]:
-    """Insert rows (each with its `order`) and return them as stored (every column, as a
-    select would read them) in the same sequence: no second query reads them back.
+    """Insert rows and return them as stored (every column, as a select would read them)
+    in the same sequence: no second query reads them back. Each row brings its `order`,
+    or with `at_end` they are placed after the table's last row.
 
     On PostgreSQL a batch whose rows share their columns is one `unnest` statement; on
     SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
@@ -199,15 +209,21 @@ async def insert_rows(
     stamp = now()
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
     keys = tuple(values[0])
-    if all(len(v) == len(keys) and v.keys() == values[0].keys() for v in values):
-        if conn.dialect.name == "postgresql":
-            result = await conn.execute(_unnest_insert(conn, table, keys),
-                                        _column_arrays(conn, table, keys, values))
-        else:
-            # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
-            # row by row. The batch holds the write lock and ids are assigned in VALUES
-            # order, ascending (AUTOINCREMENT), so sorting by id restores the pairing.
-            result = await conn.execute(table.insert().returning(*table.c), values)
+    uniform = all(len(v) == len(keys) and v.keys() == values[0].keys() for v in values)
+    if uniform and conn.dialect.name == "postgresql":
+        result = await conn.execute(_unnest_insert(conn, table, keys, at_end),
+                                    _column_arrays(conn, table, keys, values))
+        stored = [dict(row) for row in result.mappings().all()]
+        return sorted(stored, key=lambda row: int(row["id"]))
+    if at_end:
+        orders = await orders_before(conn, table, None, len(values))
+        for value, order in zip(values, orders, strict=True):
+            value["order"] = order
+    if uniform:
+        # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
+        # row by row. The batch holds the write lock and ids are assigned in VALUES
+        # order, ascending (AUTOINCREMENT), so sorting by id restores the pairing.
+        result = await conn.execute(table.insert().returning(*table.c), values)
         stored = [dict(row) for row in result.mappings().all()]
         return sorted(stored, key=lambda row: int(row["id"]))
     inserted: list[dict[str, Any]] = []
