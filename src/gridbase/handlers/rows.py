@@ -84,8 +84,13 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
 async def _fetch(
     ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
 ) -> list[dict[str, Any]]:
+    """The rows of these ids that exist, serialized, in the order of `ids`; so it also
+    tells which ids exist (an id beyond the 32-bit id column names no row)."""
+    storable = [i for i in ids if 0 < i < 2**31]
+    if not storable:
+        return []
     rows = await sql.select_rows(ctx.conn, table.sa_table,
-                                 where=sql.id_in(table.sa_table.c.id, ids, ctx.dialect))
+                                 where=sql.id_in(table.sa_table.c.id, storable, ctx.dialect))
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     return await serialize_rows(ctx, table, ordered, user_field_names)
@@ -193,14 +198,14 @@ async def update_rows(
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
         ctx = svc.field_context(conn, table)
-        found = await sql.existing_ids(conn, table.sa_table, ids)
+        before = await _fetch(ctx, table, ids, False)
+        found = {row["id"] for row in before}
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=False)
         stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
-        before = await _fetch(ctx, table, ids, False)
         await sql.update_rows(conn, table.sa_table, {
             i: v for i, v in zip(ids, _column_values(table, parsed.values), strict=True)})
         await _store_outside(ctx, table, ids, parsed.values)
@@ -221,13 +226,13 @@ async def move_row(
     outbox = Outbox()
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
-        if not await sql.existing_ids(conn, table.sa_table, [row_id]):
+        ctx = svc.field_context(conn, table)
+        before = await _fetch(ctx, table, [row_id], False)
+        if not before:
             raise _missing([row_id], quoted=True)
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
                                                                 [before_id]):
             raise _missing([before_id], quoted=False)
-        ctx = svc.field_context(conn, table)
-        before = await _fetch(ctx, table, [row_id], False)
         if before_id != row_id:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
@@ -250,12 +255,12 @@ async def delete_rows(
     outbox = Outbox()
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.delete")
-        found = await sql.existing_ids(conn, table.sa_table, ids)
+        ctx = svc.field_context(conn, table)
+        rows = await _fetch(ctx, table, ids, False)
+        found = {row["id"] for row in rows}
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=quoted)
-        ctx = svc.field_context(conn, table)
-        rows = await _fetch(ctx, table, ids, False)
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
