@@ -19,6 +19,7 @@ from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_row
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
+from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
     "RowPage",
@@ -65,8 +66,8 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
         )
-        count = None if query.exclude_count else await sql.count_rows(
-            conn, table.sa_table, compiled.where)
+        count = None if query.exclude_count else await svc.counts.count(
+            conn, table, compiled.where)
         results = await serialize_rows(svc.field_context(conn), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)
@@ -146,6 +147,7 @@ async def create_rows(
         ids = await sql.insert_rows(conn, table.sa_table, inserts)
         await _store_outside(svc, conn, table, ids, values)
         created = await _fetch(svc, conn, table, ids, False)
+        await bump_data_version(conn, table_id)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
@@ -197,6 +199,7 @@ async def update_rows(
         await _store_outside(svc, conn, table, ids, parsed.values)
         after = await _fetch(svc, conn, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
+        await bump_data_version(conn, table_id)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
@@ -223,6 +226,7 @@ async def move_row(
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
         after = await _fetch(svc, conn, table, [row_id], False)
+        await bump_data_version(conn, table_id)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
@@ -251,6 +255,7 @@ async def delete_rows(
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
+        await bump_data_version(conn, table_id)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
     await svc.events.publish(outbox.events)

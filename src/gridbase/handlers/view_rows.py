@@ -124,7 +124,7 @@ async def list_view_rows(
                                     compile_query(table, query, svc.db.dialect),
                                     svc.db.dialect)
         svc.indexes.note(table, compiled.uses)
-        count = await sql.count_rows(conn, table.sa_table, compiled.where)
+        count = await svc.counts.count(conn, table, compiled.where)
         if count_only:
             return ViewPage(count, [])
         rows = await sql.select_rows(conn, table.sa_table, where=compiled.page_where,

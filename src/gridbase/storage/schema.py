@@ -19,6 +19,7 @@ __all__ = [
     "instance",
     "metadata",
     "select_options",
+    "table_data_versions",
     "tables",
     "token_permissions",
     "users",
@@ -310,4 +311,16 @@ instance = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("realtime_key", sa.String(32), nullable=False),
+)
+
+# How many times each user table's rows changed: bumped in every transaction that writes
+# them, read by the count cache. A table without a row here has version 0.
+table_data_versions = sa.Table(
+    "gridbase_table_data_version",
+    metadata,
+    sa.Column(
+        "table_id", sa.Integer, sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )

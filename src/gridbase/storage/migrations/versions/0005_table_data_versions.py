@@ -1,0 +1,29 @@
+"""A data version per user table, bumped by every write of its rows (the count cache).
+
+Existing tables get no row: a missing row reads as version 0 and the first write
+inserts it.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "gridbase_table_data_version",
+        sa.Column("table_id", sa.Integer,
+                  sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("version", sa.BigInteger, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("gridbase_table_data_version")

@@ -1,0 +1,54 @@
+"""SQL for the per-table data versions that the count cache keys on.
+
+Every transaction that writes a user table's rows bumps that table's version, so a
+version names one state of the table's data across every process sharing the database.
+The bump is an upsert: a table made before versions existed has no row (version 0)
+until its first write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.storage.schema import table_data_versions as versions
+
+__all__ = ["bump_data_version", "count_at_versions", "read_versions"]
+
+
+async def bump_data_version(conn: AsyncConnection, table_id: int) -> None:
+    """Mark the table's rows as changed by this transaction.
+
+    On PostgreSQL this locks the version row until commit: concurrent writers of one
+    table wait for each other from here on, so callers bump last, after their writes."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(versions).values(table_id=table_id, version=1)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=[versions.c.table_id], set_={"version": versions.c.version + 1}))
+
+
+def _version_of(table_id: int) -> sa.ColumnElement[int]:
+    found = sa.select(versions.c.version).where(versions.c.table_id == table_id)
+    return sa.func.coalesce(found.scalar_subquery(), 0)
+
+
+async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tuple[int, ...]:
+    """The data versions of the tables, in the order given (0 for never written)."""
+    row = (await conn.execute(sa.select(*[_version_of(t) for t in table_ids]))).one()
+    return tuple(int(v) for v in row)
+
+
+async def count_at_versions(
+    conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None,
+    table_ids: Sequence[int],
+) -> tuple[int, tuple[int, ...]]:
+    """The matching rows and the tables' data versions, read by one statement, so the
+    count belongs to exactly those versions whatever the isolation level."""
+    query = sa.select(sa.func.count(), *[_version_of(t) for t in table_ids]).select_from(table)
+    if where is not None:
+        query = query.where(where)
+    count, *found = (await conn.execute(query)).one()
+    return int(count or 0), tuple(int(v) for v in found)
