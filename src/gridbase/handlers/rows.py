@@ -147,11 +147,11 @@ async def create_rows(
         ids = await sql.insert_rows(conn, table.sa_table, inserts)
         await _store_outside(svc, conn, table, ids, values)
         created = await _fetch(svc, conn, table, ids, False)
-        await bump_data_version(conn, table_id)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
         result = created if not user_field_names else await _fetch(svc, conn, table, ids, True)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return result
 
@@ -199,12 +199,12 @@ async def update_rows(
         await _store_outside(svc, conn, table, ids, parsed.values)
         after = await _fetch(svc, conn, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
-        await bump_data_version(conn, table_id)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
                    table_id=table_id, origin_websocket_id=websocket_id)
         result = after if not user_field_names else await _fetch(svc, conn, table, ids, True)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return result
 
@@ -226,11 +226,11 @@ async def move_row(
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
         after = await _fetch(svc, conn, table, [row_id], False)
-        await bump_data_version(conn, table_id)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
         result = after if not user_field_names else await _fetch(svc, conn, table, [row_id], True)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return result[0]
 
@@ -255,7 +255,7 @@ async def delete_rows(
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
-        await bump_data_version(conn, table_id)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
