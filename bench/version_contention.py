@@ -1,11 +1,12 @@
 """What the count cache's data version costs concurrent writers of one table (PostgreSQL).
 
-Every write transaction of a table ends by bumping that table's row in
-`gridbase_table_data_version`, which locks the row until commit: writers of one table
-then commit one after another. This measures it at the database, without gridbase's own
-per-request time: `--clients` connections each run single-row UPDATE transactions on one
-table (different rows) for `--seconds`, with and without the bump, and report
-transactions per second and latency. Bounded in time; talks only to the given server.
+Every write transaction of a table ends by bumping a row of that table's version, which
+locks the row until commit: with one row per table, writers of one table commit one after
+another. This measures it at the database, without gridbase's own per-request time:
+`--clients` connections each run single-row UPDATE transactions on one table (different
+rows) for `--seconds`, with no bump, with one version row, and with the version spread
+over `SLOTS` rows (what gridbase does), and report transactions per second and latency.
+Bounded in time; talks only to the given server.
 """
 
 from __future__ import annotations
@@ -23,17 +24,20 @@ from typing import Any
 import asyncpg
 
 from bench.run import RESULTS
+from gridbase.storage.table_versions import SLOTS
 
 SETUP = """
 CREATE TABLE rows_t (id integer PRIMARY KEY, v integer NOT NULL);
 INSERT INTO rows_t SELECT g, 0 FROM generate_series(1, 100000) AS g;
-CREATE TABLE versions_t (table_id integer PRIMARY KEY, version bigint NOT NULL);
+CREATE TABLE versions_t (table_id integer, slot smallint, version bigint NOT NULL,
+                         PRIMARY KEY (table_id, slot));
 """
-BUMP = """INSERT INTO versions_t (table_id, version) VALUES (1, 1)
-ON CONFLICT (table_id) DO UPDATE SET version = versions_t.version + 1"""
+BUMP = """INSERT INTO versions_t (table_id, slot, version) VALUES (1, $1, 1)
+ON CONFLICT (table_id, slot) DO UPDATE SET version = versions_t.version + 1"""
+MODES = {"no_version": 0, "one_version_row": 1, f"{SLOTS}_version_slots": SLOTS}
 
 
-async def _client(url: str, bump: bool, until: float, latencies: list[float]) -> None:
+async def _client(url: str, slots: int, until: float, latencies: list[float]) -> None:
     conn = await asyncpg.connect(url)
     try:
         while time.perf_counter() < until:
@@ -41,17 +45,17 @@ async def _client(url: str, bump: bool, until: float, latencies: list[float]) ->
             async with conn.transaction():
                 await conn.execute("UPDATE rows_t SET v = v + 1 WHERE id = $1",
                                    random.randint(1, 100000))
-                if bump:
-                    await conn.execute(BUMP)
+                if slots:
+                    await conn.execute(BUMP, random.randrange(slots))
             latencies.append((time.perf_counter() - started) * 1000)
     finally:
         await conn.close()
 
 
-async def _run(url: str, clients: int, seconds: float, bump: bool) -> dict[str, Any]:
+async def _run(url: str, clients: int, seconds: float, slots: int) -> dict[str, Any]:
     latencies: list[float] = []
     until = time.perf_counter() + seconds
-    await asyncio.gather(*[_client(url, bump, until, latencies) for _ in range(clients)])
+    await asyncio.gather(*[_client(url, slots, until, latencies) for _ in range(clients)])
     ordered = sorted(latencies)
     return {"transactions_per_second": round(len(ordered) / seconds),
             "p50_ms": round(statistics.median(ordered), 2),
@@ -70,9 +74,9 @@ async def main_async(server: str, clients: list[int], seconds: float) -> dict[st
         await conn.close()
         results: dict[str, Any] = {"date": date.today().isoformat(), "seconds": seconds}
         for count in clients:
-            for bump in (False, True):
-                key = f"{count}_clients_{'with' if bump else 'without'}_version_bump"
-                results[key] = await _run(url, count, seconds, bump)
+            for mode, slots in MODES.items():
+                key = f"{count}_clients_{mode}"
+                results[key] = await _run(url, count, seconds, slots)
                 print(key, results[key])
         return results
     finally:

@@ -313,8 +313,9 @@ instance = sa.Table(
     sa.Column("realtime_key", sa.String(32), nullable=False),
 )
 
-# How many times each user table's rows changed: bumped in every transaction that writes
-# them, read by the count cache. A table without a row here has version 0.
+# How many transactions changed each user table's rows, spread over a few slots so
+# concurrent writers rarely wait for each other; a table's data version is the sum of
+# its slots (0 without any). Bumped by every write, read by the count cache.
 table_data_versions = sa.Table(
     "gridbase_table_data_version",
     metadata,
@@ -322,5 +323,6 @@ table_data_versions = sa.Table(
         "table_id", sa.Integer, sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"),
         primary_key=True,
     ),
+    sa.Column("slot", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
 )

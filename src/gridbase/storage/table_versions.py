@@ -2,12 +2,19 @@
 
 Every transaction that writes a user table's rows bumps that table's version, so a
 version names one state of the table's data across every process sharing the database.
-The bump is an upsert: a table made before versions existed has no row (version 0)
-until its first write.
+
+A bump adds 1 to one of `SLOTS` rows of the table, picked at random, and the version is
+their sum. Each committed write adds to the sum, so within one database the sum grows
+with every commit and never repeats. The slots exist for PostgreSQL: a bump locks its
+row until commit, and with one row per table every writer of a table would wait for the
+previous one to commit (measured in `bench/version_contention.py`); with several, two
+writers wait only when they pick the same slot. The bump is an upsert: a table made
+before versions existed has no rows (version 0) until its first write.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -16,23 +23,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.storage.schema import table_data_versions as versions
 
-__all__ = ["bump_data_version", "count_at_versions", "read_versions"]
+__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions"]
+
+SLOTS = 16
 
 
 async def bump_data_version(conn: AsyncConnection, table_id: int) -> None:
     """Mark the table's rows as changed by this transaction.
 
-    On PostgreSQL this locks the version row until commit: concurrent writers of one
-    table wait for each other from here on, so callers bump last, after their writes."""
+    On PostgreSQL this locks one slot row until commit, so callers bump last, after
+    their writes, to hold it as briefly as possible."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(versions).values(table_id=table_id, version=1)
+    statement = insert(versions).values(table_id=table_id, slot=random.randrange(SLOTS),
+                                        version=1)
     await conn.execute(statement.on_conflict_do_update(
-        index_elements=[versions.c.table_id], set_={"version": versions.c.version + 1}))
+        index_elements=[versions.c.table_id, versions.c.slot],
+        set_={"version": versions.c.version + 1}))
 
 
 def _version_of(table_id: int) -> sa.ColumnElement[int]:
-    found = sa.select(versions.c.version).where(versions.c.table_id == table_id)
-    return sa.func.coalesce(found.scalar_subquery(), 0)
+    total = sa.select(sa.func.sum(versions.c.version)).where(versions.c.table_id == table_id)
+    return sa.func.coalesce(total.scalar_subquery(), 0)
 
 
 async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tuple[int, ...]:

@@ -1,7 +1,7 @@
-"""A data version per user table, bumped by every write of its rows (the count cache).
+"""A data version per user table, bumped by every write of its rows (the count cache),
+kept in a few slots per table whose sum is the version.
 
-Existing tables get no row: a missing row reads as version 0 and the first write
-inserts it.
+Existing tables get no row: no row reads as version 0 and the first write inserts one.
 
 Revision ID: 0005
 Revises: 0004
@@ -21,6 +21,7 @@ def upgrade() -> None:
         "gridbase_table_data_version",
         sa.Column("table_id", sa.Integer,
                   sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("slot", sa.SmallInteger, primary_key=True, autoincrement=False),
         sa.Column("version", sa.BigInteger, nullable=False),
     )
 
