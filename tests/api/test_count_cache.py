@@ -333,3 +333,25 @@ def test_settings_read_the_cache_size(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GRIDBASE_COUNT_CACHE_MB", "3")
     settings = load_settings(data_dir=tmp_path, secret_key="k" * 40)
     assert settings.count_cache_mb == 3
+
+
+async def test_a_page_filtered_by_every_kind_of_field_is_counted_once(
+        api: Api, counting: list[str]) -> None:
+    table = await api.table(name="Mixed")
+    await api.field(table["id"], name="Amount", type="number", number_decimal_places=2)
+    await api.field(table["id"], name="Due", type="date")
+    status = await api.field(table["id"], name="Status", type="single_select",
+                             select_options=[{"value": "open", "color": "blue"}])
+    open_id = status["select_options"][0]["id"]
+    await api.ok("POST", f"{ROWS}/{table['id']}/batch/", params={"user_field_names": "true"},
+                 json={"items": [{"Name": f"river {i}", "Amount": str(50 * i),
+                                  "Due": f"2022-0{1 + i % 9}-01",
+                                  "Status": open_id if i % 2 else None} for i in range(12)]})
+    params = {"order_by": "-Amount,Name", "filter__Amount__higher_than": "100",
+              "filter__Amount__lower_than": "600", "filter__Name__contains": "river",
+              "filter__Status__single_select_equal": str(open_id),
+              "filter__Due__date_is_after": "UTC?2021-01-01?exact_date",
+              "filter__Due__date_is_before": "UTC?2025-12-31?exact_date"}
+    for _ in range(3):
+        assert await _count(api, table["id"], **params) == 5
+    assert len(counting) == 1
