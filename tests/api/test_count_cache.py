@@ -98,25 +98,21 @@ async def test_counts_follow_every_row_change_from_either_instance(
     await _expect(api, table_id, _over_5, **over_5)
     await _expect(second, table_id, _over_5, **over_5)
     writers = [api, second]
-    for turn, (method, path, body) in enumerate([
-        ("POST", "/", {"Amount": 50}),
-        ("POST", "/batch/", {"items": [{"Amount": 6}, {"Amount": 1}, {"Amount": 7}]}),
-        ("PATCH", "/{first}/", {"Amount": 99}),
-        ("PATCH", "/batch/", {"items": [{"id": "{last}", "Amount": 0}]}),
-        ("PATCH", "/{first}/move/", None),
-        ("DELETE", "/{over}/", None),
-        ("POST", "/batch-delete/", {"items": ["{over}", "{last}"]}),
-    ]):
+    changes: list[Callable[[dict[str, int]], tuple[str, str, Any]]] = [
+        lambda ids: ("POST", "/", {"Amount": 50}),
+        lambda ids: ("POST", "/batch/", {"items": [{"Amount": 6}, {"Amount": 1},
+                                                   {"Amount": 7}]}),
+        lambda ids: ("PATCH", f"/{ids['first']}/", {"Amount": 99}),
+        lambda ids: ("PATCH", "/batch/", {"items": [{"id": ids["last"], "Amount": 0}]}),
+        lambda ids: ("PATCH", f"/{ids['first']}/move/", None),
+        lambda ids: ("DELETE", f"/{ids['over']}/", None),
+        lambda ids: ("POST", "/batch-delete/", {"items": [ids["over"], ids["last"]]}),
+    ]
+    for turn, change in enumerate(changes):
         rows = await _all(api, table_id)
-        ids = {"first": rows[0]["id"], "last": rows[-1]["id"],
-               "over": next(r["id"] for r in rows if _over_5(r))}
-        url = f"{ROWS}/{table_id}{path.format(**ids)}"
-        if body is not None and "items" in body:
-            body = {"items": [
-                int(str(item).format(**ids)) if isinstance(item, str)
-                else {k: int(str(v).format(**ids)) if k == "id" else v
-                      for k, v in item.items()}
-                for item in body["items"]]}
+        method, path, body = change({"first": rows[0]["id"], "last": rows[-1]["id"],
+                                     "over": next(r["id"] for r in rows if _over_5(r))})
+        url = f"{ROWS}/{table_id}{path}"
         writer = writers[turn % 2]
         await writer.ok(method, url, params={"user_field_names": "true"},
                         **({"json": body} if body is not None else {}))
