@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,6 +26,13 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "numeric": Decimal,
+    "date": date.fromisoformat,
+    "timestamp with time zone": datetime.fromisoformat,
+}
+
+
 class Store:
     """Minimal SQL access for one user table on asyncpg or sqlite3."""
 
@@ -33,6 +42,7 @@ class Store:
         self.pool: Any = None
         self.sqlite: Any = None
         self.lock = asyncio.Lock()
+        self.converters: dict[str, Callable[[Any], Any]] = {}
 
     async def open(self) -> None:
         if self.url.startswith("postgresql"):
@@ -40,11 +50,21 @@ class Store:
 
             self.pool = await asyncpg.create_pool(self.url.replace("+asyncpg", ""),
                                                   min_size=4, max_size=10)
+            # asyncpg binds typed values: JSON text becomes the column's Python type.
+            rows = await self.pool.fetch(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = $1", self.table)
+            self.converters = {r["column_name"]: _CONVERTERS[r["data_type"]] for r in rows
+                               if r["data_type"] in _CONVERTERS}
         else:
             import aiosqlite
 
             self.sqlite = await aiosqlite.connect(self.url.split("///", 1)[1])
             self.sqlite.row_factory = None
+
+    def _typed(self, column: str, value: Any) -> Any:
+        convert = self.converters.get(column)
+        return value if value is None or convert is None else convert(value)
 
     async def page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         query = f'SELECT * FROM {self.table} ORDER BY "order", id LIMIT {limit} OFFSET {offset}'
@@ -69,7 +89,8 @@ class Store:
                 values, params = [], []
                 for i, item in enumerate(items):
                     base = len(params)
-                    params += [Decimal(int(top) + 1 + i), *[item.get(c) for c in columns]]
+                    params += [Decimal(int(top) + 1 + i),
+                               *[self._typed(c, item.get(c)) for c in columns]]
                     marks = ", ".join(f"${base + j + 1}" for j in range(len(columns) + 1))
                     first, rest = marks.split(", ", 1) if columns else (marks, "")
                     values.append(f"({first}, now(), now()" + (f", {rest})" if rest else ")"))

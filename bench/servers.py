@@ -59,7 +59,11 @@ def running(command: list[str], env: dict[str, str], health_path: str) -> Iterat
         yield Server(process, base)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def gridbase_command() -> list[str]:

@@ -15,4 +15,6 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with microseconds and a `Z`, as Baserow writes timestamps."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = value.astimezone(UTC)
+    # strftime's %Y does not pad years below 1000 on glibc; ISO 8601 needs four digits
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.%fZ")

@@ -7,6 +7,7 @@ anyone else could send it to pretend a plain request was secure.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Any
@@ -30,7 +31,9 @@ def _networks(entries: Iterable[str]) -> list[Any]:
     return networks
 
 
+@functools.lru_cache(maxsize=1024)
 def _address(host: str | None) -> Any:
+    """The parsed client address (the same few clients come back on every request)."""
     try:
         return ipaddress.ip_address(host or "")
     except ValueError:
@@ -51,6 +54,8 @@ class HttpsPolicy:
         self.trusted = _networks(trusted_proxies)
 
     def _trusted(self, host: str | None) -> bool:
+        if not self.trusted:
+            return False
         address = _address(host)
         return address is not None and any(address in net for net in self.trusted
                                            if net.version == address.version)

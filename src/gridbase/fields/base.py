@@ -182,9 +182,11 @@ class FieldType:
             row[spec.column_name] = self.to_json(spec, row.get(source))
 
     async def store(
-        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any]
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any],
+        *, new_rows: bool = False,
     ) -> None:
-        """Write values kept outside the row's own columns (links); nothing by default."""
+        """Write values kept outside the row's own columns (links); nothing by default.
+        `new_rows`: the rows were just inserted, so nothing of theirs is stored yet."""
 
     async def fill_new_rows(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, count: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,6 +17,14 @@ class FieldContext:
     conn: AsyncConnection
     dialect: str
     load_schema: Callable[[AsyncConnection, int], Awaitable[TableSchema]]
+    # Schemas already checked in this request (row reads and writes, which change no
+    # schema): each is looked up once, not once per field and step. None: no memo.
+    known: dict[int, TableSchema] | None = field(default=None)
 
     async def schema(self, table_id: int) -> TableSchema:
-        return await self.load_schema(self.conn, table_id)
+        if self.known is not None and table_id in self.known:
+            return self.known[table_id]
+        schema = await self.load_schema(self.conn, table_id)
+        if self.known is not None:
+            self.known[table_id] = schema
+        return schema

@@ -8,6 +8,7 @@ as plain SQL because they run inside another field's change.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,9 @@ class Relation:
         return self.table.c[self.other]
 
 
+@functools.lru_cache(maxsize=4096)
 def relation_table(name: str) -> sa.Table:
+    """One `Table` object per join table, so statements over it hit the compiled cache."""
     return sa.Table(
         name, sa.MetaData(),
         sa.Column("row_a", sa.Integer, primary_key=True, autoincrement=False),

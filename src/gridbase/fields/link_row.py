@@ -31,6 +31,7 @@ from gridbase.fields.link_sql import linked_text
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
+from gridbase.storage.rows import id_in
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -331,7 +332,7 @@ class LinkRowFieldType(FieldType):
         found: set[int] = set()
         for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
             found.update((await ctx.conn.scalars(
-                sa.select(target.c.id).where(target.c.id.in_(chunk)))).all())
+                sa.select(target.c.id).where(id_in(target.c.id, chunk, ctx.dialect)))).all())
         return found
 
     async def prepare(
@@ -373,15 +374,16 @@ class LinkRowFieldType(FieldType):
         return results
 
     async def store(
-        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any]
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any],
+        *, new_rows: bool = False,
     ) -> None:
         given = {row_id: ids for row_id, ids in values.items() if ids is not None}
         if not given:
             return
         relation = relation_of(spec)
-        for chunk in chunks(list(given)):
+        for chunk in ([] if new_rows else chunks(list(given))):
             await ctx.conn.execute(relation.table.delete().where(
-                relation.own_column.in_(chunk)))
+                id_in(relation.own_column, chunk, ctx.dialect)))
         pairs = [{relation.own: row_id, relation.other: other}
                  for row_id, ids in given.items() for other in ids]
         if pairs:
@@ -390,30 +392,50 @@ class LinkRowFieldType(FieldType):
     async def load(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]]
     ) -> None:
+        """One query per 500 rows reads the links with the linked rows' order and primary
+        columns; each linked row's text is then worked out once."""
         row_ids = [row["id"] for row in rows]
-        links: dict[int, list[tuple[int, Any]]] = {row_id: [] for row_id in row_ids}
+        links: dict[int, list[int]] = {row_id: [] for row_id in row_ids}
         if not row_ids:
             return
         relation = relation_of(spec)
         target_schema = await ctx.schema(int(spec.props["link_row_table_id"]))
         target = target_schema.sa_table
+        primary = target_schema.primary
+        primary_type = _field_type(primary.type) if primary is not None else None
+        wanted = ["id", "order"]
+        if primary is not None and primary_type is not None:
+            wanted += [name for name in dict.fromkeys(
+                (primary_type.source_column(primary), primary.column_name))
+                if name in target.c and name not in wanted]
+        linked: dict[int, dict[str, Any]] = {}
         for chunk in chunks(row_ids):
             result = await ctx.conn.execute(
-                sa.select(relation.own_column, target.c.id, target.c.order)
+                sa.select(relation.own_column.label("gridbase_own"),
+                          *(target.c[name] for name in wanted))
                 .select_from(relation.table.join(target, target.c.id == relation.other_column))
-                .where(relation.own_column.in_(chunk))
+                .where(id_in(relation.own_column, chunk, ctx.dialect))
                 .order_by(target.c.order, target.c.id))
-            for own, other, order in result.all():
-                links[own].append((other, order))
-        linked = sorted({other for pairs in links.values() for other, _ in pairs})
-        texts: dict[int, str] = {}
-        for chunk in chunks(linked):
-            texts.update(await self._primary_texts(ctx, target_schema,
-                                                   target.c.id.in_(chunk)))
+            for own, *values in result.all():
+                other = values[0]
+                links[own].append(other)
+                if other not in linked:
+                    linked[other] = dict(zip(wanted, values, strict=True))
+        targets = list(linked.values())
+        if primary is not None and primary_type is not None:
+            await primary_type.load(ctx, primary, target_schema, targets)
+        items = {
+            row["id"]: {
+                "id": row["id"],
+                "value": primary_type.to_text(primary, row[primary.column_name])
+                if primary is not None and primary_type is not None else "",
+                "order": _format_order(row["order"]),
+            }
+            for row in targets
+        }
         for row in rows:
-            row[spec.column_name] = [
-                {"id": other, "value": texts.get(other, ""), "order": _format_order(order)}
-                for other, order in links[row["id"]]]
+            # cells linking the same row share its (never changed) JSON object
+            row[spec.column_name] = [items[other] for other in links[row["id"]]]
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return value if isinstance(value, list) else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,8 +37,9 @@ class FieldSpec:
     props: dict[str, Any]
     options: tuple[SelectOption, ...] = ()
 
-    @property
+    @cached_property
     def column_name(self) -> str:
+        """Read for every cell of every row served: worked out once."""
         return f"field_{self.id}"
 
     @property
@@ -58,6 +60,7 @@ class TableSchema:
     sa_table: sa.Table
     by_id: dict[int, FieldSpec] = field(default_factory=dict)
     by_name: dict[str, FieldSpec] = field(default_factory=dict)
+    by_column: dict[str, FieldSpec] = field(default_factory=dict)
     # Schemas of the tables this one links to, when a row query loaded them (link
     # filters, search and sorts read the linked rows' primary values through them).
     related: dict[int, TableSchema] = field(default_factory=dict, repr=False, compare=False)
@@ -65,6 +68,7 @@ class TableSchema:
     def __post_init__(self) -> None:
         self.by_id = {f.id: f for f in self.fields}
         self.by_name = {f.name: f for f in self.fields}
+        self.by_column = {f.column_name: f for f in self.fields}
 
     @property
     def primary(self) -> FieldSpec | None:

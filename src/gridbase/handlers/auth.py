@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -49,8 +50,32 @@ def issue_token(settings: Settings, user_id: int, token_type: str) -> str:
     return jwt.encode(claims, settings.secret_key, algorithm=_ALGORITHM)
 
 
+# Tokens whose signature was checked, with their claims: a client sends the same access
+# token with every request, and checking the signature again cost more than the rest
+# of the authentication. Keyed by the whole token, so only that exact string matches;
+# expiry is checked on every use.
+_verified: dict[tuple[str, str, str], dict[str, Any]] = {}
+_VERIFIED_LIMIT = 4096
+
+
 def decode_token(settings: Settings, token: str, token_type: str) -> dict[str, Any] | None:
     """The claims of a valid, unexpired token of the given type, else None."""
+    key = (settings.secret_key, token_type, token)
+    known = _verified.get(key)
+    if known is not None:
+        if known["exp"] > time.time():  # PyJWT's own rule, on the same clock
+            return known
+        del _verified[key]
+        return None
+    claims = _decode(settings, token, token_type)
+    if claims is not None:
+        if len(_verified) >= _VERIFIED_LIMIT:
+            _verified.clear()
+        _verified[key] = claims
+    return claims
+
+
+def _decode(settings: Settings, token: str, token_type: str) -> dict[str, Any] | None:
     try:
         claims: dict[str, Any] = jwt.decode(
             token, settings.secret_key, algorithms=[_ALGORITHM],

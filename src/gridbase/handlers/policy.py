@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.errors import ApiError
 from gridbase.storage import schema as meta
+from gridbase.storage.auth_cache import auth_cache
 
 __all__ = [
     "ADMIN", "ADMIN_ONLY", "MEMBER", "Actor", "require", "workspace_members", "workspace_role",
@@ -36,12 +37,20 @@ class Actor:
 
 
 async def workspace_role(conn: AsyncConnection, user_id: int, workspace_id: int) -> str | None:
-    role: str | None = await conn.scalar(
-        sa.select(meta.workspace_users.c.permissions).where(
-            meta.workspace_users.c.workspace_id == workspace_id,
-            meta.workspace_users.c.user_id == user_id,
+    """The user's role in the workspace, None for non-members (cached, see `auth_cache`)."""
+    async def load() -> str | None:
+        role: str | None = await conn.scalar(
+            sa.select(meta.workspace_users.c.permissions).where(
+                meta.workspace_users.c.workspace_id == workspace_id,
+                meta.workspace_users.c.user_id == user_id,
+            )
         )
-    )
+        return role
+
+    cache = auth_cache(conn)
+    if cache is None:
+        return await load()
+    role: str | None = await cache.fetch(conn, ("role", user_id, workspace_id), load)
     return role
 
 

@@ -8,23 +8,35 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.errors import ApiError
 from gridbase.fields.model import TableSchema
-from gridbase.storage.schemas import SchemaCache
+from gridbase.storage.schemas import SchemaCache, link_targets
 
-__all__ = ["with_related"]
+__all__ = ["table_with_related", "with_related"]
 
 
 async def with_related(schemas: SchemaCache, conn: AsyncConnection, table: TableSchema
                        ) -> TableSchema:
     """`table` with the schemas of the tables its link fields point to (one level deep);
-    the cached schema itself is left as it is."""
-    targets = {int(spec.props["link_row_table_id"]) for spec in table.fields
-               if spec.type == "link_row" and spec.props.get("link_row_table_id")}
+    the cached schema itself is left as it is. A link to a table being deleted has no
+    schema: its values read as empty."""
+    targets = link_targets(table)
     if not targets:
         return table
-    related: dict[int, TableSchema] = {}
-    for target_id in sorted(targets):
-        try:
-            related[target_id] = await schemas.get(conn, target_id)
-        except ApiError:
-            continue  # a link to a table being deleted: its values read as empty
-    return replace(table, related=related)
+    return replace(table, related=await schemas.get_many(conn, targets))
+
+
+async def table_with_related(schemas: SchemaCache, conn: AsyncConnection, table_id: int
+                             ) -> TableSchema:
+    """The table's schema with its linked tables' schemas, usually in one query: the
+    linked tables are guessed from the cached schema, and only a wrong guess costs more."""
+    guess = schemas.cached_links(table_id)
+    found = await schemas.get_many(conn, [table_id, *guess])
+    if table_id not in found:
+        raise ApiError("ERROR_TABLE_DOES_NOT_EXIST")
+    table = found[table_id]
+    targets = link_targets(table)
+    if not targets:
+        return table
+    missing = [t for t in targets if t not in found and t not in guess]
+    if missing:
+        found.update(await schemas.get_many(conn, missing))
+    return replace(table, related={t: found[t] for t in targets if t in found})

@@ -12,7 +12,14 @@ from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 
-__all__ = ["ParsedRows", "format_order", "parse_rows", "serialize_rows"]
+__all__ = [
+    "ParsedRows",
+    "format_order",
+    "parse_rows",
+    "read_columns",
+    "serialize_rows",
+    "with_field_names",
+]
 
 ORDER_QUANTUM = Decimal("1e-20")
 
@@ -42,8 +49,11 @@ def _collect(
     if not isinstance(item, dict):
         raise not_a_dict(item)
     raw: dict[int, Any] = {}
+    index = table.by_name if user_field_names else table.by_column
     for key, value in item.items():
-        spec = table.lookup(key, user_field_names)
+        spec = index.get(key)
+        if spec is None and not user_field_names:
+            spec = table.lookup(key, False)  # other spellings of an id: field_012
         if spec is None:
             continue
         field_type = field_type_registry.get(spec.type)
@@ -88,14 +98,12 @@ async def parse_rows(
     return parsed
 
 
-def defaults_for(table: TableSchema, given: dict[int, Any]) -> dict[int, Any]:
-    """Stored values for a new row: what was given, else each field's default."""
-    values = dict(given)
-    for spec in table.fields:
-        field_type = field_type_registry.get(spec.type)
-        if spec.id not in values and not field_type.read_only:
-            values[spec.id] = field_type.default_value(spec)
-    return values
+def defaults_for(table: TableSchema, given: list[dict[int, Any]]) -> list[dict[int, Any]]:
+    """Stored values for new rows: what was given, else each field's default (worked
+    out once for the batch; rows share default values, which nobody changes)."""
+    defaults = {spec.id: field_type_registry.get(spec.type).default_value(spec)
+                for spec in table.fields if not field_type_registry.get(spec.type).read_only}
+    return [{**defaults, **values} for values in given]
 
 
 def selected_fields(
@@ -105,6 +113,19 @@ def selected_fields(
         f for f in table.fields
         if (include is None or f.id in include) and (exclude is None or f.id not in exclude)
     ]
+
+
+def read_columns(table: TableSchema, fields: Sequence[FieldSpec]) -> list[str]:
+    """The columns `serialize_rows` needs for these fields: a page need not read (nor
+    convert) the timestamps and columns of fields it does not show."""
+    present = table.sa_table.c
+    names = ["id", "order"]
+    for spec in fields:
+        field_type = field_type_registry.get(spec.type)
+        for name in (field_type.source_column(spec), spec.column_name):
+            if name in present and name not in names:
+                names.append(name)
+    return names
 
 
 async def serialize_rows(
@@ -122,3 +143,10 @@ async def serialize_rows(
             out[spec.name if user_field_names else spec.column_name] = row[spec.column_name]
         result.append(out)
     return result
+
+
+def with_field_names(table: TableSchema, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Serialized rows keyed by field name instead of `field_<id>`, values shared: the
+    same rows answer a `user_field_names` request and feed the events."""
+    names = {spec.column_name: spec.name for spec in table.fields}
+    return [{names.get(key, key): value for key, value in row.items()} for row in rows]

@@ -9,13 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.errors import ApiError, body_error, field_error
 from gridbase.events import Outbox
+from gridbase.fields.context import FieldContext
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
-from gridbase.handlers.related import with_related
+from gridbase.handlers.related import table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
 from gridbase.handlers.row_query import RowQuery, compile_query
-from gridbase.handlers.row_values import defaults_for, parse_rows, serialize_rows
+from gridbase.handlers.row_values import (
+    defaults_for,
+    parse_rows,
+    read_columns,
+    serialize_rows,
+    with_field_names,
+)
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
@@ -46,17 +54,31 @@ def _missing(ids: list[Any], quoted: bool) -> ApiError:
 async def _table(
     svc: Services, conn: AsyncConnection, actor: Actor, table_id: int, operation: str
 ) -> TableSchema:
-    table = await svc.schemas.get(conn, table_id)
+    """The table's schema (with its linked tables'), once the actor may do `operation`."""
+    table = await table_with_related(svc.schemas, conn, table_id)
     await require(conn, actor, operation, table.workspace_id, database_id=table.database_id,
                   table_id=table.id)
     return table
 
 
 async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
-    async with svc.db.read() as conn:
-        table = await with_related(
-            svc.schemas, conn, await _table(svc, conn, actor, table_id, "table.rows.read"))
-        compiled = compile_query(table, query, svc.db.dialect)
+    try:
+        return await _list_rows(svc, actor, table_id, query, build_index=True)
+    except search.IndexNotReady:
+        await search.build_index(svc, table_id)
+    return await _list_rows(svc, actor, table_id, query, build_index=False)
+
+
+async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
+                     build_index: bool) -> RowPage:
+    # A search sets its planning mode for its own transaction (`search.use_index`);
+    # other listings skip BEGIN/COMMIT.
+    searching = bool(search.search_terms(query.search, query.search_mode))
+    async with svc.db.read(snapshot=searching) as conn:
+        table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+                                         build=build_index)
+        compiled = compile_query(table, query, svc.db.dialect, indexed)
         joins = await resolve_joins(svc, conn, actor, table, query.joins,
                                     query.user_field_names)
         if query.view_id is not None:
@@ -65,59 +87,59 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
         rows = await sql.select_rows(
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
+            columns=read_columns(table, compiled.fields),
         )
         count = None if query.exclude_count else await svc.counts.count(
-            conn, table, compiled.where)
-        results = await serialize_rows(svc.field_context(conn), table, rows,
+            conn, table, compiled.where, compiled.count_from)
+        results = await serialize_rows(svc.field_context(conn, table), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)
         return RowPage(count, results)
 
 
 async def _fetch(
-    svc: Services, conn: AsyncConnection, table: TableSchema, ids: list[int],
-    user_field_names: bool,
+    ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
 ) -> list[dict[str, Any]]:
-    rows = await sql.select_rows(conn, table.sa_table, where=table.sa_table.c.id.in_(ids))
+    rows = await sql.select_rows(ctx.conn, table.sa_table,
+                                 where=sql.id_in(table.sa_table.c.id, ids, ctx.dialect))
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
-    return await serialize_rows(svc.field_context(conn), table, ordered, user_field_names)
+    return await serialize_rows(ctx, table, ordered, user_field_names)
 
 
 async def get_row(
     svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool,
     join: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    async with svc.db.read() as conn:
+    async with svc.db.read(snapshot=False) as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.read")
         joins = await resolve_joins(svc, conn, actor, table, join or [], user_field_names)
-        rows = await _fetch(svc, conn, table, [row_id], user_field_names)
+        rows = await _fetch(svc.field_context(conn, table), table, [row_id], user_field_names)
         if not rows:
             raise _missing([row_id], quoted=True)
         await add_joined_values(svc, conn, joins, rows, user_field_names)
         return rows[0]
 
 
-def _column_values(table: TableSchema, values: dict[int, Any]) -> dict[str, Any]:
-    return {
-        table.by_id[field_id].column_name: value
-        for field_id, value in values.items()
-        if field_type_registry.get(table.by_id[field_id].type).has_column
-    }
+def _column_values(table: TableSchema, rows: list[dict[int, Any]]) -> list[dict[str, Any]]:
+    """Each row's values by column, leaving out fields stored elsewhere (links)."""
+    columns = {spec.id: spec.column_name for spec in table.fields
+               if field_type_registry.get(spec.type).has_column}
+    return [{columns[field_id]: value for field_id, value in values.items()
+             if field_id in columns} for values in rows]
 
 
 async def _store_outside(
-    svc: Services, conn: AsyncConnection, table: TableSchema, ids: list[int],
-    values: list[dict[int, Any]],
+    ctx: FieldContext, table: TableSchema, ids: list[int], values: list[dict[int, Any]],
+    *, new_rows: bool = False,
 ) -> None:
-    ctx = svc.field_context(conn)
     for spec in table.fields:
         field_type = field_type_registry.get(spec.type)
         if field_type.has_column:
             continue
         given = {row_id: v[spec.id] for row_id, v in zip(ids, values, strict=True) if spec.id in v}
         if given:
-            await field_type.store(ctx, spec, table, given)
+            await field_type.store(ctx, spec, table, given, new_rows=new_rows)
 
 
 async def create_rows(
@@ -129,9 +151,9 @@ async def create_rows(
         table = await _table(svc, conn, actor, table_id, "table.rows.create")
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
             raise _missing([before_id], quoted=False)
-        ctx = svc.field_context(conn)
+        ctx = svc.field_context(conn, table)
         parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
-        values = [defaults_for(table, v) for v in parsed.values]
+        values = defaults_for(table, parsed.values)
         orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
         generated: dict[str, list[Any]] = {}
         for spec in table.fields:
@@ -139,21 +161,21 @@ async def create_rows(
                 ctx, spec, table, len(items))
             if filled is not None:
                 generated[spec.column_name] = filled
-        inserts = []
-        for i, (row_values, order) in enumerate(zip(values, orders, strict=True)):
-            row = {"order": order, **_column_values(table, row_values)}
+        inserts = _column_values(table, values)
+        for i, (row, order) in enumerate(zip(inserts, orders, strict=True)):
+            row["order"] = order
             row.update({column: filled[i] for column, filled in generated.items()})
-            inserts.append(row)
         ids = await sql.insert_rows(conn, table.sa_table, inserts)
-        await _store_outside(svc, conn, table, ids, values)
-        created = await _fetch(svc, conn, table, ids, False)
+        await _store_outside(ctx, table, ids, values, new_rows=True)
+        await search_sync.rows_changed(svc, conn, table, ids, {f for v in values for f in v},
+                                       created=True)
+        created = await _fetch(ctx, table, ids, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = created if not user_field_names else await _fetch(svc, conn, table, ids, True)
         await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
-    return result
+    return with_field_names(table, created) if user_field_names else created
 
 
 def _row_ids(items: list[Any]) -> list[int]:
@@ -185,7 +207,7 @@ async def update_rows(
     outbox = Outbox()
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
-        ctx = svc.field_context(conn)
+        ctx = svc.field_context(conn, table)
         found = await sql.existing_ids(conn, table.sa_table, ids)
         missing = [i for i in ids if i not in found]
         if missing:
@@ -193,20 +215,22 @@ async def update_rows(
         stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
-        before = await _fetch(svc, conn, table, ids, False)
+        before = await _fetch(ctx, table, ids, False)
+        written = {f for v in parsed.values for f in v}
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
         await sql.update_rows(conn, table.sa_table, {
-            i: _column_values(table, v) for i, v in zip(ids, parsed.values, strict=True)})
-        await _store_outside(svc, conn, table, ids, parsed.values)
-        after = await _fetch(svc, conn, table, ids, False)
+            i: v for i, v in zip(ids, _column_values(table, parsed.values), strict=True)})
+        await _store_outside(ctx, table, ids, parsed.values)
+        await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
+        after = await _fetch(ctx, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = after if not user_field_names else await _fetch(svc, conn, table, ids, True)
         await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
-    return result
+    return with_field_names(table, after) if user_field_names else after
 
 
 async def move_row(
@@ -221,18 +245,19 @@ async def move_row(
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
                                                                 [before_id]):
             raise _missing([before_id], quoted=False)
-        before = await _fetch(svc, conn, table, [row_id], False)
+        ctx = svc.field_context(conn, table)
+        before = await _fetch(ctx, table, [row_id], False)
         if before_id != row_id:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
-        after = await _fetch(svc, conn, table, [row_id], False)
+            await search_sync.rows_changed(svc, conn, table, [row_id], None)
+        after = await _fetch(ctx, table, [row_id], False)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        result = after if not user_field_names else await _fetch(svc, conn, table, [row_id], True)
         await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
-    return result[0]
+    return (with_field_names(table, after) if user_field_names else after)[0]
 
 
 async def delete_rows(
@@ -250,11 +275,13 @@ async def delete_rows(
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=quoted)
-        rows = await _fetch(svc, conn, table, ids, False)
-        ctx = svc.field_context(conn)
+        ctx = svc.field_context(conn, table)
+        rows = await _fetch(ctx, table, ids, False)
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, None)
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
+        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
         await bump_data_version(conn, table_id)  # last: see table_versions

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.config import Settings
 from gridbase.events import EventBus
 from gridbase.fields.context import FieldContext
+from gridbase.fields.model import TableSchema
 from gridbase.handlers.count_cache import CountCache
 from gridbase.handlers.index_advisor import IndexAdvisor
 from gridbase.handlers.token_usage import TokenUsage
@@ -34,5 +35,14 @@ class Services:
                                     self.settings.auto_index_min_rows)
         self.counts = CountCache(self.settings.count_cache_mb * 1024 * 1024)
 
-    def field_context(self, conn: AsyncConnection) -> FieldContext:
-        return FieldContext(conn=conn, dialect=self.db.dialect, load_schema=self.schemas.get)
+    def field_context(self, conn: AsyncConnection, *schemas: TableSchema) -> FieldContext:
+        """Field types' view of the request. Given the schemas the request already read,
+        it remembers every schema it reads (for row reads and writes, never for schema
+        changes, which must see each new version)."""
+        known = None
+        if schemas:
+            known = {s.id: s for s in schemas}
+            for schema in schemas:
+                known.update(schema.related)
+        return FieldContext(conn=conn, dialect=self.db.dialect, load_schema=self.schemas.get,
+                            known=known)

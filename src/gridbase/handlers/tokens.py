@@ -181,28 +181,43 @@ async def delete_token(svc: Services, actor: Actor, token_id: int) -> None:
         await conn.execute(tokens.delete().where(tokens.c.id == token_id))
 
 
-async def authenticate_key(svc: Services, key: str) -> TokenGrant:
-    """The token a key belongs to; unknown, expired or ownerless keys do not exist."""
+async def _token_by_key(svc: Services, key: str) -> tuple[Any, Grants | None]:
+    """The token row (with its owner's `is_active`) and grants of a key, cached briefly
+    and forgotten on any token or user change (see `storage.auth_cache`)."""
+    cache = svc.db.auth_cache
+    digest = hash_key(key)
+    found = cache.get(("token", digest))
+    if found is not cache.MISSING:
+        return found  # type: ignore[no-any-return]
+    generation = cache.generation
     async with svc.db.read() as conn:
         row = (await conn.execute(
             sa.select(tokens, meta.users.c.is_active)
             .join(meta.users, meta.users.c.id == tokens.c.user_id)
-            .where(tokens.c.key_hash == hash_key(key))
+            .where(tokens.c.key_hash == digest)
         )).mappings().first()
-        if row is None or not keys_match(row["key_hash"], key):
-            raise ApiError("ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist.",
-                           status=401)
-        if row["expires_at"] is not None and row["expires_at"] <= now():
-            raise ApiError("ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist.",
-                           status=401)
-        if not row["is_active"]:
-            raise ApiError("ERROR_USER_NOT_ACTIVE", "The user is not active.", status=401)
-        grants = (await load_grants(conn, [row["id"]]))[row["id"]]
+        grants = None if row is None else (await load_grants(conn, [row["id"]]))[row["id"]]
+    cache.put(("token", digest), (row, grants), generation)
+    return row, grants
+
+
+async def authenticate_key(svc: Services, key: str) -> TokenGrant:
+    """The token a key belongs to; unknown, expired or ownerless keys do not exist."""
+    row, grants = await _token_by_key(svc, key)
+    if row is None or not keys_match(row["key_hash"], key):
+        raise ApiError("ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist.",
+                       status=401)
+    if row["expires_at"] is not None and row["expires_at"] <= now():
+        raise ApiError("ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist.",
+                       status=401)
+    if not row["is_active"]:
+        raise ApiError("ERROR_USER_NOT_ACTIVE", "The user is not active.", status=401)
     retry = svc.token_usage.retry_after(row["id"], row["rate_limit_per_minute"])
     if retry is not None:
         raise PlainError(429, f"Request was throttled. Expected available in {retry} seconds.",
                          {"Retry-After": str(retry)})
     svc.token_usage.record(row["id"])
+    assert grants is not None
     return TokenGrant(row["id"], row["user_id"], row["workspace_id"], grants)
 
 

@@ -250,8 +250,14 @@ async def authenticate_access_token(svc: Services, token: str) -> sa.RowMapping:
     claims = decode_token(svc.settings, token, "access")
     if claims is None:
         raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
-    async with svc.db.read() as conn:
-        user = await user_by_id(conn, claims["user_id"])
+    cache = svc.db.auth_cache
+    key = ("user", claims["user_id"])
+    user: sa.RowMapping | None = cache.get(key)
+    if user is cache.MISSING:
+        generation = cache.generation
+        async with svc.db.read() as conn:
+            user = await user_by_id(conn, claims["user_id"])
+        cache.put(key, user, generation)
     if user is None or not user["is_active"] or _issued_before_password_change(claims, user):
         raise ApiError("ERROR_INVALID_ACCESS_TOKEN")
     return user

@@ -36,26 +36,28 @@ async def lock(conn: AsyncConnection) -> None:
     describes is already durable, and an fsync per event would double a write's cost.
     A database crash can so forget the last fraction of a second of log entries."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
-        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                           {"key": _ADVISORY_KEY})
+        # `set_config(..., true)` is SET LOCAL; one round trip for both
+        await conn.execute(sa.text(
+            "SELECT set_config('synchronous_commit', 'off', true), "
+            "pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY})
 
 
 async def append(conn: AsyncConnection, event: Event) -> Envelope:
     """Log one event (call `lock` first in the same transaction) and return it with its id."""
+    payload_json = dumps(event.payload)
     event_id = (await conn.execute(log_table.insert().values(
         created_on=now(), type=event.type, table_id=event.table_id,
         workspace_id=event.workspace_id,
         user_ids=None if event.user_ids is None else dumps(list(event.user_ids)).decode(),
         origin_websocket_id=event.origin_websocket_id,
-        payload=dumps(event.payload).decode(),
+        payload=payload_json.decode(),
     ).returning(log_table.c.id))).scalar_one()
-    return Envelope.of(event, int(event_id))
+    return Envelope.of(event, int(event_id), payload_json)
 
 
 def _envelope(row: Any) -> Envelope:
     user_ids = orjson.loads(row["user_ids"]) if row["user_ids"] is not None else None
-    return Envelope(int(row["id"]), row["type"], orjson.loads(row["payload"]), row["table_id"],
+    return Envelope(int(row["id"]), row["type"], row["payload"].encode(), row["table_id"],
                     row["workspace_id"], tuple(user_ids) if user_ids is not None else None,
                     row["origin_websocket_id"])
 

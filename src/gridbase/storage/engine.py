@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from gridbase.storage.auth_cache import AuthCache
 from gridbase.storage.sql_functions import register_sqlite_functions
 
 __all__ = ["Database"]
@@ -48,12 +49,17 @@ class Database:
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo}
         if url.startswith("postgresql"):
-            kwargs.update(pool_size=10, max_overflow=10)
+            # Enough idle connections for a busy worker: a connection opened beyond the
+            # pool's size is closed again on return, and opening one costs far more
+            # than a request.
+            kwargs.update(pool_size=20, max_overflow=10)
         self.engine = create_async_engine(url, **kwargs)
         self.dialect = self.engine.dialect.name
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
+        self.auth_cache = AuthCache()
+        self.auth_cache.watch(self.engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -72,8 +78,18 @@ class Database:
                 yield conn
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only snapshot for one request."""
+    async def read(self, *, snapshot: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A read-only snapshot for one request.
+
+        `snapshot=False` on PostgreSQL runs each statement on its own (autocommit), which
+        saves the BEGIN and COMMIT round trips; for reads whose statements need not agree
+        to the transaction (a page and its count, like Baserow's own autocommit reads).
+        SQLite reads are cheap either way and keep their transaction."""
+        if not snapshot and self._write_lock is None:
+            async with self.engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
+            return
         async with self.engine.connect() as conn, conn.begin():
             yield conn
 

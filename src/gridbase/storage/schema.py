@@ -18,6 +18,7 @@ __all__ = [
     "fields",
     "instance",
     "metadata",
+    "search_indexes",
     "select_options",
     "table_data_versions",
     "tables",
@@ -325,4 +326,15 @@ table_data_versions = sa.Table(
     ),
     sa.Column("slot", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+# One row per user table whose search index exists: the side table's rows are kept in step
+# with the table's rows, and `signature` names the searchable fields it was built for.
+search_indexes = sa.Table(
+    "gridbase_search_index",
+    metadata,
+    sa.Column("table_id", sa.Integer, sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("built_on", UtcDateTime, nullable=False),
 )

@@ -14,10 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, SelectOption, TableSchema
 from gridbase.storage import schema as meta
+from gridbase.storage.rows import id_in
 from gridbase.storage.table_versions import bump_data_version
 from gridbase.storage.user_tables import build_table
 
-__all__ = ["SchemaCache", "bump_version"]
+__all__ = ["SchemaCache", "bump_version", "link_targets"]
+
+
+def link_targets(table: TableSchema) -> list[int]:
+    """The tables the link fields of `table` point to."""
+    return sorted({int(spec.props["link_row_table_id"]) for spec in table.fields
+                   if spec.type == "link_row" and spec.props.get("link_row_table_id")})
 
 
 async def bump_version(conn: AsyncConnection, table_id: int) -> None:
@@ -65,30 +72,50 @@ class SchemaCache:
         self._cache: dict[int, TableSchema] = {}
 
     async def get(self, conn: AsyncConnection, table_id: int) -> TableSchema:
-        head = (
+        found = await self.get_many(conn, [table_id])
+        if table_id not in found:
+            raise ApiError("ERROR_TABLE_DOES_NOT_EXIST")
+        return found[table_id]
+
+    async def get_many(self, conn: AsyncConnection, table_ids: list[int]
+                       ) -> dict[int, TableSchema]:
+        """The current schemas of the tables that exist among `table_ids`, checked
+        against their versions in one query."""
+        # Ids beyond the 32-bit id column name no table (and would overflow the driver).
+        storable = sorted({i for i in table_ids if 0 < i < 2**31})
+        if not storable:
+            return {}
+        heads = (
             await conn.execute(
                 sa.select(
                     meta.tables.c.id, meta.tables.c.name, meta.tables.c.database_id,
                     meta.tables.c.schema_version, meta.applications.c.workspace_id,
                 )
                 .join(meta.applications, meta.applications.c.id == meta.tables.c.database_id)
-                .where(meta.tables.c.id == table_id)
+                .where(id_in(meta.tables.c.id, storable, conn.dialect.name))
             )
-        ).first()
-        if head is None:
-            raise ApiError("ERROR_TABLE_DOES_NOT_EXIST")
+        ).all()
+        found: dict[int, TableSchema] = {}
+        for head in heads:
+            cached = self._cache.get(head.id)
+            if cached is not None and cached.version == head.schema_version:
+                cached.name = head.name
+                found[head.id] = cached
+                continue
+            fields = await load_fields(conn, head.id)
+            schema = TableSchema(
+                id=head.id, name=head.name, database_id=head.database_id,
+                workspace_id=head.workspace_id, version=head.schema_version, fields=fields,
+                sa_table=build_table(head.id, fields),
+            )
+            self._cache[head.id] = schema
+            found[head.id] = schema
+        return found
+
+    def cached_links(self, table_id: int) -> list[int]:
+        """Tables the cached schema of `table_id` links to (a guess: it may be stale)."""
         cached = self._cache.get(table_id)
-        if cached is not None and cached.version == head.schema_version:
-            cached.name = head.name
-            return cached
-        fields = await load_fields(conn, table_id)
-        schema = TableSchema(
-            id=head.id, name=head.name, database_id=head.database_id,
-            workspace_id=head.workspace_id, version=head.schema_version, fields=fields,
-            sa_table=build_table(table_id, fields),
-        )
-        self._cache[table_id] = schema
-        return schema
+        return [] if cached is None else link_targets(cached)
 
     def forget(self, table_id: int) -> None:
         self._cache.pop(table_id, None)

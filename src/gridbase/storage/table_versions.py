@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,12 +55,17 @@ async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tupl
 
 async def count_at_versions(
     conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None,
-    table_ids: Sequence[int],
+    table_ids: Sequence[int], ids: sa.Select[Any] | None = None,
 ) -> tuple[int, tuple[int, ...]]:
     """The matching rows and the tables' data versions, read by one statement, so the
-    count belongs to exactly those versions whatever the isolation level."""
-    query = sa.select(sa.func.count(), *[_version_of(t) for t in table_ids]).select_from(table)
-    if where is not None:
-        query = query.where(where)
+    count belongs to exactly those versions whatever the isolation level. `ids`, when
+    given, is counted instead of `table` filtered by `where` (the same rows)."""
+    versions_read = [_version_of(t) for t in table_ids]
+    if ids is not None:
+        query = sa.select(sa.func.count(), *versions_read).select_from(ids.subquery())
+    else:
+        query = sa.select(sa.func.count(), *versions_read).select_from(table)
+        if where is not None:
+            query = query.where(where)
     count, *found = (await conn.execute(query)).one()
     return int(count or 0), tuple(int(v) for v in found)

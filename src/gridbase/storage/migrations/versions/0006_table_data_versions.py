@@ -3,15 +3,15 @@ kept in a few slots per table whose sum is the version.
 
 Existing tables get no row: no row reads as version 0 and the first write inserts one.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
