@@ -21,6 +21,7 @@ from tests.query.reference_cells import (
     Field,
     Predicate,
     Row,
+    fold,
     instant,
     is_empty,
     parse_int,
@@ -85,11 +86,11 @@ def equal(field: Field, value: str, now: datetime) -> Predicate | None:
 def contains(field: Field, value: str, now: datetime) -> Predicate | None:
     if value == "":
         return None
-    needle = value.lower()
+    needle = fold(value)
 
     def found(row: Row) -> bool:
         text = text_of(field, row[field.name])
-        return text is not None and needle in text.lower()
+        return text is not None and needle in fold(text)
     return found
 
 
@@ -192,8 +193,8 @@ def has_item(field: Field, value: str, now: datetime) -> Predicate | None:
 def link_row_contains(field: Field, value: str, now: datetime) -> Predicate | None:
     if value == "":
         return None
-    needle = value.lower()
-    return lambda row: any(needle in str(item["value"]).lower() for item in row[field.name])
+    needle = fold(value)
+    return lambda row: any(needle in fold(str(item["value"])) for item in row[field.name])
 
 
 # -- the registry: filter type -> (field types, build) -------------------------------------
@@ -287,11 +288,11 @@ def search_predicate(fields: list[Field], text: str, compat: bool) -> Predicate 
     searchable = [f for f in fields if f.type not in SEARCHABLE_SKIP]
 
     def matches(row: Row, term: str) -> bool:
-        needle = term.lower()
+        needle = fold(term)
         if re.fullmatch(r"[0-9]{1,9}", term) and row["id"] == int(term):
             return True
         texts = (text_of(f, row[f.name]) for f in searchable)
-        return any(text is not None and needle in text.lower() for text in texts)
+        return any(text is not None and needle in fold(text) for text in texts)
     return lambda row: all(matches(row, term) for term in terms)
 
 

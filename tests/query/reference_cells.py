@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-__all__ = ["EVERYTHING", "NOTHING", "ZONES", "Field", "Predicate", "Row", "instant",
+__all__ = ["EVERYTHING", "NOTHING", "ZONES", "Field", "Predicate", "Row", "fold", "instant",
            "is_empty", "parse_int", "text_of"]
 
 Row = dict[str, Any]
@@ -39,6 +39,13 @@ class Field:
 
 
 # -- what a cell is, seen by a person --------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case-folded as contains and search compare text: each character lower-cased on
+    its own (as PostgreSQL's lower() does), so a capital I with a dot is a plain i and a
+    word-final capital sigma is the ordinary small sigma."""
+    return "".join(char.lower()[:1] for char in text)
 
 
 def instant(text: str) -> datetime:

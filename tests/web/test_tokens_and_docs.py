@@ -57,6 +57,7 @@ async def test_a_token_made_in_settings_works_until_rotated(page: Page, context:
         await card.get_by_label("read scope").get_by_label("Table Products").check()
         await expect(card.get_by_label("read scope").get_by_label("Table Products")
                      ).to_be_checked()
+        await expect(card.get_by_role("status", name="Save status")).to_have_text("Saved")
         refused = await http.post(f"/api/database/rows/table/{table}/", json={},
                                   headers={"Authorization": f"Token {key}"})
         assert refused.status_code == 401

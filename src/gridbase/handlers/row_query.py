@@ -18,8 +18,8 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
+from gridbase.handlers.search import search_clause
 from gridbase.handlers.sort_bounds import sort_bounds
-from gridbase.storage.sql_functions import icontains
 
 __all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
 
@@ -46,6 +46,9 @@ class CompiledQuery:
     where: sa.ColumnElement[bool] | None
     order_by: list[sa.ColumnElement[Any]]
     fields: list[FieldSpec]
+    # When a search from the index is the only condition: the matching ids, which count
+    # faster than the rows they select (whoever adds a condition must drop it).
+    count_from: sa.Select[Any] | None = None
     # fields the filters and sorts used, for the automatic indexes
     uses: list[IndexUse] = field(default_factory=list)
     # conditions implied by `where` that let an index serve the page (see `sort_bounds`)
@@ -126,34 +129,20 @@ def _order_by(table: TableSchema, query: RowQuery, uses: list[IndexUse]
     return clauses
 
 
-def _search(table: TableSchema, query: RowQuery) -> sa.ColumnElement[bool] | None:
-    """Compat mode: the whole text inside one cell. Default mode: every word somewhere."""
-    text = (query.search or "").strip()
-    if not text:
-        return None
-    terms = [text] if query.search_mode == "compat" else text.split()
-    searchable = [f for f in table.fields if field_type_registry.get(f.type).searchable]
-
-    def matches(term: str) -> sa.ColumnElement[bool]:
-        cells = [
-            icontains(field_type_registry.get(f.type).text_expression(f, table), term)
-            for f in searchable
-        ]
-        if term.isascii() and term.isdigit() and len(term) < 10:
-            cells.append(table.sa_table.c.id == int(term))
-        return sa.or_(*cells) if cells else sa.false()
-
-    return sa.and_(*[matches(term) for term in terms])
-
-
-def compile_query(table: TableSchema, query: RowQuery, dialect: str) -> CompiledQuery:
+def compile_query(table: TableSchema, query: RowQuery, dialect: str,
+                  indexed: bool = False) -> CompiledQuery:
+    """`indexed`: the table's search index is up to date, so search may read it."""
     group = parse_filter_params(table, query.filter_params, query.user_field_names)
-    conditions = [c for c in (compile_filters(table, dialect, now(), group),
-                              _search(table, query)) if c is not None]
+    filters = compile_filters(table, dialect, now(), group)
+    searched = search_clause(table, query.search, query.search_mode, dialect, indexed)
+    conditions = [c for c in (filters, searched.where if searched else None) if c is not None]
     uses = filter_uses(group)
     order_by = _order_by(table, query, uses)
     first_sort = next((u.field for u in uses if u.purpose == SORT), None)
     hint = sort_bounds(table, group, first_sort) if dialect == "sqlite" else None
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
                          order_by=order_by, fields=_selected(table, query), uses=uses,
-                         hint=hint)
+                         hint=hint,
+                         count_from=searched.index_ids if searched and filters is None
+                         else None)
+

@@ -12,6 +12,7 @@ from gridbase.events import Outbox
 from gridbase.fields.context import FieldContext
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
@@ -26,6 +27,7 @@ from gridbase.handlers.row_values import (
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
+from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
     "RowPage",
@@ -60,9 +62,23 @@ async def _table(
 
 
 async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
-    async with svc.db.read(snapshot=False) as conn:
+    try:
+        return await _list_rows(svc, actor, table_id, query, build_index=True)
+    except search.IndexNotReady:
+        await search.build_index(svc, table_id)
+    return await _list_rows(svc, actor, table_id, query, build_index=False)
+
+
+async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
+                     build_index: bool) -> RowPage:
+    # A search sets its planning mode for its own transaction (`search.use_index`);
+    # other listings skip BEGIN/COMMIT.
+    searching = bool(search.search_terms(query.search, query.search_mode))
+    async with svc.db.read(snapshot=searching) as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.read")
-        compiled = compile_query(table, query, svc.db.dialect)
+        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+                                         build=build_index)
+        compiled = compile_query(table, query, svc.db.dialect, indexed)
         joins = await resolve_joins(svc, conn, actor, table, query.joins,
                                     query.user_field_names)
         if query.view_id is not None:
@@ -73,8 +89,8 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
             limit=query.size, offset=(query.page - 1) * query.size,
             columns=read_columns(table, compiled.fields),
         )
-        count = None if query.exclude_count else await sql.count_rows(
-            conn, table.sa_table, compiled.where)
+        count = None if query.exclude_count else await svc.counts.count(
+            conn, table, compiled.where, compiled.count_from)
         results = await serialize_rows(svc.field_context(conn, table), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)
@@ -160,10 +176,13 @@ async def create_rows(
                                        at_end=before_id is None)
         ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, values, new_rows=True)
+        await search_sync.rows_changed(svc, conn, table, ids, {f for v in values for f in v},
+                                       created=True)
         created = await serialize_rows(ctx, table, stored, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return with_field_names(table, created) if user_field_names else created
 
@@ -206,15 +225,19 @@ async def update_rows(
         stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
+        written = {f for v in parsed.values for f in v}
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
         await sql.update_rows(conn, table.sa_table, {
             i: v for i, v in zip(ids, _column_values(table, parsed.values), strict=True)})
         await _store_outside(ctx, table, ids, parsed.values)
+        await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
         after = await _fetch(ctx, table, ids, False)
         field_ids = sorted({f for v in parsed.values for f in v})
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return with_field_names(table, after) if user_field_names else after
 
@@ -236,10 +259,12 @@ async def move_row(
         if before_id != row_id:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
+            await search_sync.rows_changed(svc, conn, table, [row_id], None)
         after = await _fetch(ctx, table, [row_id], False)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return (with_field_names(table, after) if user_field_names else after)[0]
 
@@ -261,9 +286,12 @@ async def delete_rows(
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=quoted)
+        unlinked = await search_sync.linked_rows(svc, conn, table, ids, None)
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
+        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)

@@ -18,6 +18,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.filters import filter_type_registry
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.handlers import search
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.policy import Actor
@@ -102,7 +103,8 @@ async def apply_view(conn: AsyncConnection, table: TableSchema, view_id: int,
         where = saved if where is None else sa.and_(where, saved)
     uses = [*compiled.uses, *filter_uses(tree)]
     order_by = compiled.order_by or await saved_order(conn, table, view_id, uses)
-    return replace(compiled, where=where, order_by=order_by, uses=uses)
+    count_from = compiled.count_from if saved is None else None
+    return replace(compiled, where=where, order_by=order_by, uses=uses, count_from=count_from)
 
 
 @dataclass
@@ -117,14 +119,29 @@ async def list_view_rows(
     count_only: bool = False, with_field_options: bool = False,
 ) -> ViewPage:
     """One window of the view's rows (`field_N` keys), with its total count."""
+    try:
+        return await _view_page(svc, actor, view_id, query, limit, offset, count_only,
+                                with_field_options, build_index=True)
+    except search.IndexNotReady as stale:
+        await search.build_index(svc, stale.table_id)
+    return await _view_page(svc, actor, view_id, query, limit, offset, count_only,
+                            with_field_options, build_index=False)
+
+
+async def _view_page(
+    svc: Services, actor: Actor, view_id: int, query: RowQuery, limit: int, offset: int,
+    count_only: bool, with_field_options: bool, build_index: bool,
+) -> ViewPage:
     async with svc.db.read() as conn:
         _, table = await view_scope(svc, conn, actor, view_id, "table.rows.read")
         table = await with_related(svc.schemas, conn, table)
+        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+                                         build=build_index)
         compiled = await apply_view(conn, table, view_id,
-                                    compile_query(table, query, svc.db.dialect),
+                                    compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
         svc.indexes.note(table, compiled.uses)
-        count = await sql.count_rows(conn, table.sa_table, compiled.where)
+        count = await svc.counts.count(conn, table, compiled.where, compiled.count_from)
         if count_only:
             return ViewPage(count, [])
         rows = await sql.select_rows(conn, table.sa_table, where=compiled.page_where,

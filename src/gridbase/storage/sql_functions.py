@@ -15,7 +15,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["FormatDecimal", "HasWord", "icontains", "register_sqlite_functions"]
+__all__ = ["FormatDecimal", "HasWord", "fold_case", "icontains", "register_sqlite_functions"]
 
 
 class FormatDecimal(FunctionElement[str]):
@@ -87,8 +87,17 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     register_sqlite_date_functions(dbapi_connection)
 
 
+def fold_case(text: str) -> str:
+    """Lower case one character at a time, as PostgreSQL's lower() does: Python's own
+    str.lower() turns "İ" into two characters and a word-final "Σ" into "ς", which
+    PostgreSQL does not, and both backends (and search terms) must fold alike."""
+    if "\u0130" not in text and "\u03a3" not in text:
+        return text.lower()
+    return "".join("i" if char == "\u0130" else char.lower() for char in text)
+
+
 def _sqlite_lower(text: Any) -> Any:
-    return text.lower() if isinstance(text, str) else text
+    return fold_case(text) if isinstance(text, str) else text
 
 
 def icontains(expression: ColumnElement[Any], value: str) -> ColumnElement[bool]:
@@ -96,5 +105,5 @@ def icontains(expression: ColumnElement[Any], value: str) -> ColumnElement[bool]
     Stored text never holds NUL (PostgreSQL cannot even compare with it): no match."""
     if "\x00" in value:
         return sa.false()
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = fold_case(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return sa.func.lower(expression).like(f"%{escaped}%", escape="\\")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.fields.model import FieldSpec
 from gridbase.fields.registry import field_type_registry
 from gridbase.storage.auto_indexes import drop_auto_indexes
+from gridbase.storage.search_index import drop_index
 from gridbase.storage.types import DecimalType, UtcDateTime
 
 __all__ = [
@@ -60,6 +61,8 @@ async def create_user_table(conn: AsyncConnection, table_id: int) -> None:
 
 
 async def drop_user_table(conn: AsyncConnection, table_id: int) -> None:
+    """Drop the rows' table and its search index."""
+    await drop_index(conn, table_id)
     quoted = conn.dialect.identifier_preparer.quote(table_name(table_id))
     await conn.execute(sa.text(f"DROP TABLE IF EXISTS {quoted}"))
 

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { api } from "../api/client";
 import type { Database, DatabaseToken, Permission } from "../api/types";
 import { useTree } from "../sidebar/tree";
@@ -145,20 +145,33 @@ function TokenCard(props: {
   onDelete: () => void;
 }) {
   const { token } = props;
-  const save = async (operation: Operation, permission: Permission) => {
+  // Saves go out one after another, and only the newest answer is shown: quick clicks
+  // must not reach the server, or come back, out of order.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const newest = useRef(0);
+  const [pending, setPending] = useState(0);
+  const save = (operation: Operation, permission: Permission) => {
     const permissions = { ...token.permissions, [operation]: permission };
     props.onChanged({ ...token, permissions });
-    try {
-      props.onChanged(await api.patch<DatabaseToken>(`/api/database/tokens/${token.id}/`, { permissions }));
-    } catch (error) {
-      showError(error);
-      props.onChanged(token);
-    }
+    const ticket = ++newest.current;
+    setPending((n) => n + 1);
+    queue.current = queue.current.then(async () => {
+      try {
+        const saved = await api.patch<DatabaseToken>(`/api/database/tokens/${token.id}/`, { permissions });
+        if (ticket === newest.current) props.onChanged(saved);
+      } catch (error) {
+        showError(error);
+        if (ticket === newest.current) props.onChanged(token);
+      } finally {
+        setPending((n) => n - 1);
+      }
+    });
   };
   return (
     <section className="token" aria-label={`Token ${token.name}`}>
       <div className="token-head">
         <span className="name">{token.name}</span>
+        <span className="hint" role="status" aria-label="Save status">{pending ? "Saving…" : "Saved"}</span>
         <span className="hint">{props.workspaceName}</span>
         <button onClick={props.onRename}>Rename</button>
         <button onClick={props.onRotate}>Rotate key</button>
@@ -173,7 +186,7 @@ function TokenCard(props: {
               operation={operation}
               value={token.permissions[operation]}
               databases={props.databases}
-              onChange={(permission) => void save(operation, permission)}
+              onChange={(permission) => save(operation, permission)}
             />
           ))}
         </tbody>

@@ -1,0 +1,195 @@
+"""Row search: the `search` parameter as SQL, answered from the table's search index.
+
+Default mode: every whitespace-separated word is inside some searchable cell (or a
+number is the row's id); `compat` mode: the whole text is inside one cell. Both ignore
+case, folded one character at a time as PostgreSQL's lower() does.
+
+A table's index (see `storage.search_index`) is up to date when it was built for the
+signature of the table's current searchable fields. Row writes keep it in step
+(`search_sync`); a field change alters the signature, which leaves the index stale.
+The first search that finds a table's index stale or missing (a table made before
+indexes existed) rebuilds it in a write transaction of its own; only if that fails does
+search read the cells themselves (a full scan of the rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.fields.link_relation import relation_of
+from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.fields.registry import field_type_registry
+from gridbase.handlers.related import with_related
+from gridbase.handlers.services import Services
+from gridbase.storage import search_index as store
+from gridbase.storage.sql_functions import fold_case, icontains
+from gridbase.storage.table_versions import bump_data_version
+from gridbase.storage.user_tables import table_name
+
+__all__ = [
+    "IndexNotReady",
+    "SearchClause",
+    "build_index",
+    "index_ready",
+    "index_text",
+    "search_clause",
+    "search_terms",
+    "signature",
+    "use_index",
+]
+
+log = logging.getLogger(__name__)
+
+# Part of every signature: bump it when the indexed text changes meaning, so that
+# indexes built by older code are rebuilt.
+INDEX_FORMAT = "1"
+
+
+def search_terms(text: str | None, mode: str | None) -> list[str]:
+    """The terms a search asks for: the whole text in compat mode, else each word."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return []
+    return [stripped] if mode == "compat" else stripped.split()
+
+
+def _row_id(term: str) -> int | None:
+    return int(term) if term.isascii() and term.isdigit() and len(term) < 10 else None
+
+
+def _searchable(table: TableSchema) -> list[FieldSpec]:
+    """Searchable fields by id: their order in the table does not change what matches."""
+    return sorted((f for f in table.fields if field_type_registry.get(f.type).searchable),
+                  key=lambda f: f.id)
+
+
+def index_text(table: TableSchema) -> sa.ColumnElement[str]:
+    """A row's index entry as SQL over the rows' table (`table` with its related schemas)."""
+    return store.row_text([field_type_registry.get(f.type).text_expression(f, table)
+                           for f in _searchable(table)])
+
+
+def _spec_key(spec: FieldSpec | None) -> Any:
+    if spec is None:
+        return None
+    return [spec.id, spec.type, spec.props, [[o.id, o.value] for o in spec.options]]
+
+
+def signature(table: TableSchema) -> str:
+    """What a row's entry is made of: the searchable fields with their properties and
+    options, and for links the linked table's primary field. Names and order do not
+    count; any other field change does, and leaves the index stale."""
+    parts: list[Any] = [INDEX_FORMAT]
+    for spec in _searchable(table):
+        parts.append(_spec_key(spec))
+        if spec.type == "link_row":
+            target = table.related.get(int(spec.props.get("link_row_table_id") or 0))
+            parts.append(None if target is None else [target.id, _spec_key(target.primary)])
+    encoded = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _read_tables(table: TableSchema) -> list[str]:
+    """The other tables a row's entry reads: linked tables and their join tables."""
+    names: set[str] = set()
+    for spec in table.fields:
+        if spec.type == "link_row" and spec.props.get("relation_table"):
+            names.add(str(relation_of(spec).table.name))
+            target = int(spec.props.get("link_row_table_id") or 0)
+            if target in table.related and target != table.id:
+                names.add(table_name(target))
+    return sorted(names)
+
+
+async def index_ready(conn: AsyncConnection, table: TableSchema) -> bool:
+    """Whether the table's index is built for its current fields (`table` with related)."""
+    return await store.built_signature(conn, table.id) == signature(table)
+
+
+class IndexNotReady(Exception):
+    """A search needs the table's index built first, in a write transaction of its own."""
+
+    def __init__(self, table_id: int) -> None:
+        super().__init__(table_id)
+        self.table_id = table_id
+
+
+async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
+                    mode: str | None, *, build: bool) -> bool:
+    """Whether this search reads the index (`table` with its related schemas). With
+    `build`, an index that is not up to date raises IndexNotReady: the caller builds it
+    with `build_index` and asks again without `build`, scanning if that failed."""
+    if not search_terms(text, mode):
+        return False
+    if await index_ready(conn, table):
+        await store.plan_for_values(conn)
+        return True
+    if build:
+        raise IndexNotReady(table.id)
+    return False
+
+
+async def build_index(svc: Services, table_id: int) -> bool:
+    """Build the table's index unless it is up to date; False when it cannot be built
+    (search then scans the rows)."""
+    try:
+        async with svc.db.write() as conn:
+            await store.lock_for_build(conn, table_name(table_id))
+            table = await with_related(svc.schemas, conn, await svc.schemas.get(conn, table_id))
+            if await index_ready(conn, table):
+                return True  # another search built it meanwhile
+            await store.rebuild_index(conn, table.id, table.sa_table, index_text(table),
+                                      signature(table), _read_tables(table))
+            # Counts of searches read the index: cached ones must not outlive it.
+            await bump_data_version(conn, table.id)
+            return True
+    except sa.exc.DBAPIError:
+        # A missing pg_trgm or a lock conflict must not fail the search itself.
+        log.exception("could not build the search index of table %s", table_id)
+        return False
+
+
+def _scan_condition(table: TableSchema, terms: list[str]) -> sa.ColumnElement[bool]:
+    """Every term in some cell, read from the rows themselves."""
+    searchable = _searchable(table)
+
+    def matches(term: str) -> sa.ColumnElement[bool]:
+        cells = [icontains(field_type_registry.get(f.type).text_expression(f, table), term)
+                 for f in searchable]
+        row_id = _row_id(term)
+        if row_id is not None:
+            cells.append(table.sa_table.c.id == row_id)
+        return sa.or_(*cells) if cells else sa.false()
+
+    return sa.and_(*[matches(term) for term in terms])
+
+
+@dataclass(frozen=True)
+class SearchClause:
+    """A search's WHERE clause and, when the index answers it, the SELECT of the
+    matching ids from the index alone (to count them without the rows' table)."""
+
+    where: sa.ColumnElement[bool]
+    index_ids: sa.Select[Any] | None = None
+
+
+def search_clause(table: TableSchema, text: str | None, mode: str | None,
+                  dialect: str, indexed: bool) -> SearchClause | None:
+    """The search as SQL; from the index when `indexed` (it is up to date)."""
+    terms = search_terms(text, mode)
+    if not terms:
+        return None
+    if any("\x00" in term for term in terms):
+        return SearchClause(sa.false())  # stored text never holds NUL
+    if not indexed or any(store.SEPARATOR in term for term in terms):
+        return SearchClause(_scan_condition(table, terms))
+    wanted = [store.Term(fold_case(term), _row_id(term)) for term in terms]
+    ids = store.matching_ids(table.id, dialect, wanted)
+    return SearchClause(table.sa_table.c.id.in_(ids), ids)

@@ -1,0 +1,233 @@
+"""SQL of a user table's search index: a side table holding, per row, the text search reads.
+
+`database_table_<id>_search` holds one entry per row: the row's searchable cells, each
+lower-cased, joined by SEPARATOR. A term without SEPARATOR (the only kind asked here)
+is a substring of the entry exactly when it is a substring of one cell. On PostgreSQL the
+side table is plain, with a pg_trgm GIN index that serves `LIKE '%term%'`; on SQLite it
+is an FTS5 table with the trigram tokenizer, asked for the term as a phrase: its
+trigrams one after the other, which is exactly "the term is a substring" because the
+tokenizer keeps case (the entries and terms are folded already). Terms shorter than a
+trigram scan the side table, which is still much smaller than the rows.
+
+`gridbase_search_index` records which tables have an index and the signature of the
+fields it was built for; without that row there is no side table to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.clock import now
+from gridbase.storage import schema as meta
+
+__all__ = [
+    "SEPARATOR",
+    "TRIGRAM",
+    "Term",
+    "built_signature",
+    "count_matching",
+    "drop_index",
+    "indexed_tables",
+    "lock_for_build",
+    "matching_ids",
+    "plan_for_values",
+    "rebuild_index",
+    "refresh_entries",
+    "row_text",
+    "side_table_name",
+]
+
+SEPARATOR = "\x1f"
+TRIGRAM = 3
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term, already case-folded; `row_id` when the term may also be a row id."""
+
+    text: str
+    row_id: int | None = None
+
+
+def side_table_name(table_id: int) -> str:
+    return f"database_table_{table_id}_search"
+
+
+def _side(table_id: int, dialect: str) -> sa.TableClause:
+    key = "rowid" if dialect == "sqlite" else "id"
+    return sa.table(side_table_name(table_id), sa.column(key, sa.Integer),
+                    sa.column("cells", sa.Text))
+
+
+def _key(side: sa.TableClause) -> sa.ColumnClause[Any]:
+    return side.c.rowid if "rowid" in side.c else side.c.id
+
+
+def _quote(conn: AsyncConnection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def _ddl(statement: str) -> sa.ExecutableDDLElement:
+    """DDL rather than text, so asyncpg drops its cached prepared statements."""
+    return sa.DDL(statement)  # type: ignore[no-untyped-call]
+
+
+def row_text(cells: Sequence[sa.ColumnElement[str]]) -> sa.ColumnElement[str]:
+    """A row's index entry: each cell lower-cased (empty when NULL), joined by SEPARATOR."""
+    parts = [sa.func.coalesce(sa.func.lower(cell), "") for cell in cells]
+    if not parts:
+        return sa.literal("", sa.Text)
+    text: sa.ColumnElement[str] = parts[0]
+    for part in parts[1:]:
+        text = text + sa.literal(SEPARATOR, sa.Text) + part
+    return text
+
+
+async def built_signature(conn: AsyncConnection, table_id: int) -> str | None:
+    """The signature the table's index was built for; None when it has none."""
+    found: str | None = await conn.scalar(sa.select(meta.search_indexes.c.signature).where(
+        meta.search_indexes.c.table_id == table_id))
+    return found
+
+
+async def indexed_tables(conn: AsyncConnection, table_ids: Iterable[int]) -> set[int]:
+    wanted = sorted(set(table_ids))
+    if not wanted:
+        return set()
+    return set((await conn.scalars(sa.select(meta.search_indexes.c.table_id).where(
+        meta.search_indexes.c.table_id.in_(wanted)))).all())
+
+
+async def drop_index(conn: AsyncConnection, table_id: int) -> None:
+    """Forget a table's index; the next search builds it again."""
+    await conn.execute(meta.search_indexes.delete().where(
+        meta.search_indexes.c.table_id == table_id))
+    await conn.execute(_ddl(f"DROP TABLE IF EXISTS {_quote(conn, side_table_name(table_id))}"))
+
+
+async def lock_for_build(conn: AsyncConnection, rows_table: str) -> None:
+    """Before deciding to build an index (PostgreSQL; SQLite has one writer anyway):
+    lock its rows' table against writers and against another build, which then finds
+    this build done instead of doing it again. Readers go on."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text(
+            f"LOCK TABLE {_quote(conn, rows_table)} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+async def rebuild_index(
+    conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
+    signature: str, read_tables: Sequence[str] = (),
+) -> None:
+    """Build the side table afresh from every row and record `signature`, after
+    `lock_for_build`.
+
+    On PostgreSQL `read_tables` (the other tables the text reads: linked tables, join
+    tables) are locked against writers too, so a write racing the build either lands
+    before it (and is read) or after it (and sees the index to keep)."""
+    side = side_table_name(table_id)
+    quoted = _quote(conn, side)
+    if conn.dialect.name == "postgresql" and read_tables:
+        locked = ", ".join(_quote(conn, name) for name in read_tables)
+        await conn.execute(sa.text(f"LOCK TABLE {locked} IN SHARE MODE"))
+    await conn.execute(_ddl(f"DROP TABLE IF EXISTS {quoted}"))
+    if conn.dialect.name == "sqlite":
+        await conn.execute(_ddl(
+            f"CREATE VIRTUAL TABLE {quoted} USING fts5(cells, "
+            "tokenize='trigram case_sensitive 1', detail=full, columnsize=0)"))
+    else:
+        await conn.execute(_ddl(f"CREATE TABLE {quoted} (id integer NOT NULL, "
+                                "cells text NOT NULL)"))
+    target = _side(table_id, conn.dialect.name)
+    await conn.execute(target.insert().from_select(
+        [_key(target).name, "cells"], sa.select(rows.c.id, text)))
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_ddl(f"ALTER TABLE {quoted} ADD PRIMARY KEY (id)"))
+        await conn.execute(_ddl(f"CREATE INDEX {_quote(conn, side + '_trgm')} ON {quoted} "
+                                "USING gin (cells gin_trgm_ops)"))
+        await conn.execute(_ddl(f"ANALYZE {quoted}"))
+    await conn.execute(meta.search_indexes.delete().where(
+        meta.search_indexes.c.table_id == table_id))
+    await conn.execute(meta.search_indexes.insert().values(
+        table_id=table_id, signature=signature, built_on=now()))
+
+
+async def refresh_entries(
+    conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
+    ids: Iterable[int], *, new: Collection[int] = (),
+) -> None:
+    """Rewrite the entries of these rows from their current cells (a deleted row's entry
+    just goes). Rows in `new` were just created, so they have no entry to delete."""
+    target = _side(table_id, conn.dialect.name)
+    key = _key(target)
+    ordered = sorted(set(ids))
+    created = set(new)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        existing = [row_id for row_id in chunk if row_id not in created]
+        if existing:
+            await conn.execute(target.delete().where(key.in_(existing)))
+        await conn.execute(target.insert().from_select(
+            [key.name, "cells"], sa.select(rows.c.id, text).where(rows.c.id.in_(chunk))))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_match(table_name: str, texts: Iterable[str]) -> sa.ColumnElement[bool]:
+    """`<fts table> MATCH '"text" AND ...'`: each text a phrase of its trigrams."""
+    query = " AND ".join('"' + text.replace('"', '""') + '"' for text in texts)
+    return sa.literal_column(table_name).op("MATCH")(query)  # type: ignore[no-any-return]
+
+
+def _pg_term(side: sa.TableClause, term: Term) -> sa.ColumnElement[bool]:
+    found = side.c.cells.like(f"%{_escape_like(term.text)}%", escape="\\")
+    return found if term.row_id is None else sa.or_(found, side.c.id == term.row_id)
+
+
+def _sqlite_term(side: sa.TableClause, table_id: int, term: Term) -> sa.ColumnElement[bool]:
+    """An id-like term: its phrase (or, too short for one, instr()) or the row id."""
+    if len(term.text) < TRIGRAM:
+        found: sa.ColumnElement[bool] = sa.func.instr(side.c.cells, term.text) > 0
+    else:
+        # A second reference to the FTS5 table (it cannot MATCH through an alias); the
+        # subquery's own reference hides the outer one.
+        other = _side(table_id, "sqlite")
+        found = side.c.rowid.in_(sa.select(other.c.rowid).where(
+            _fts_match(side_table_name(table_id), [term.text])).correlate(None))
+    return sa.or_(found, side.c.rowid == term.row_id)
+
+
+def matching_ids(table_id: int, dialect: str, terms: Sequence[Term]) -> sa.Select[Any]:
+    """SELECT the ids of the rows whose entry holds every term (or whose id is the term)."""
+    side = _side(table_id, dialect)
+    if dialect != "sqlite":
+        return sa.select(side.c.id).where(*[_pg_term(side, term) for term in terms])
+    plain = [t.text for t in terms if t.row_id is None]
+    phrases = [text for text in plain if len(text) >= TRIGRAM]
+    conditions = [sa.func.instr(side.c.cells, text) > 0 for text in plain
+                  if len(text) < TRIGRAM]
+    conditions += [_sqlite_term(side, table_id, t) for t in terms if t.row_id is not None]
+    if phrases:
+        conditions.insert(0, _fts_match(side_table_name(table_id), phrases))
+    return sa.select(side.c.rowid).where(*conditions)
+
+
+async def plan_for_values(conn: AsyncConnection) -> None:
+    """Plan this transaction's statements for their own values. After a few runs
+    PostgreSQL may keep one generic plan for a prepared statement, but the best plan
+    for a search depends on how many rows its terms match (a bitmap scan of the trigram
+    index for rare terms, walking the rows in order for common ones)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+async def count_matching(conn: AsyncConnection, ids: sa.Select[Any]) -> int:
+    """How many rows `matching_ids` finds: the index alone, without the rows' table."""
+    return int(await conn.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0)
