@@ -55,6 +55,8 @@ class Settings:
     # before it gets an index (0: never), and the fewest rows worth indexing.
     auto_index_uses: int = 20
     auto_index_min_rows: int = 10_000
+    # Exact counts kept per process (handlers/count_cache.py), in megabytes; 0: none.
+    count_cache_mb: int = 16
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,6 +85,7 @@ def load_settings(**overrides: object) -> Settings:
         "websocket_queue_size": _int_env("GRIDBASE_WEBSOCKET_QUEUE_SIZE", 1000),
         "auto_index_uses": _int_env("GRIDBASE_AUTO_INDEX_USES", 20),
         "auto_index_min_rows": _int_env("GRIDBASE_AUTO_INDEX_MIN_ROWS", 10_000),
+        "count_cache_mb": _int_env("GRIDBASE_COUNT_CACHE_MB", 16),
     }
     values.update(overrides)
     if "secret_key" not in values:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.storage import schema as meta
+from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
     "Relation",
@@ -97,6 +98,7 @@ def links_exist(spec: FieldSpec, table: TableSchema,
 async def bump_table(conn: AsyncConnection, table_id: int) -> None:
     await conn.execute(meta.tables.update().where(meta.tables.c.id == table_id)
                        .values(schema_version=meta.tables.c.schema_version + 1))
+    await bump_data_version(conn, table_id)  # the rows may read differently now
 
 
 async def drop_relation(conn: AsyncConnection, name: str | None) -> None:

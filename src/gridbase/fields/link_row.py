@@ -7,6 +7,7 @@ is the linked row's primary field as text; writing takes row ids or primary text
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,7 +32,7 @@ from gridbase.fields.link_sql import linked_text
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
-from gridbase.storage.rows import id_in
+from gridbase.storage.rows import id_in, ids_param
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -51,6 +52,28 @@ def _field_type(name: str) -> FieldType:
 
 def _format_order(order: Any) -> str:
     return f"{Decimal(str(order)).quantize(ORDER_QUANTUM):f}"
+
+
+# The query reading a link field's links with the linked rows' columns, built once per
+# join table, target table object (one per schema version) and column choice.
+_links_queries: weakref.WeakKeyDictionary[
+    sa.Table, dict[tuple[str, str, tuple[str, ...]], sa.Select[Any]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _links_query(relation: Relation, target: sa.Table, wanted: tuple[str, ...], dialect: str
+                 ) -> sa.Select[Any]:
+    by_key = _links_queries.setdefault(target, {})
+    key = (relation.table.name, relation.own, wanted)
+    statement = by_key.get(key)
+    if statement is None:
+        statement = by_key[key] = (
+            sa.select(relation.own_column.label("gridbase_own"),
+                      *(target.c[name] for name in wanted))
+            .select_from(relation.table.join(target, target.c.id == relation.other_column))
+            .where(ids_param(relation.own_column, "own_ids", dialect))
+            .order_by(target.c.order, target.c.id))
+    return statement
 
 
 def _requested_items(value: Any) -> list[Any] | CellError:
@@ -409,13 +432,9 @@ class LinkRowFieldType(FieldType):
                 (primary_type.source_column(primary), primary.column_name))
                 if name in target.c and name not in wanted]
         linked: dict[int, dict[str, Any]] = {}
+        statement = _links_query(relation, target, tuple(wanted), ctx.dialect)
         for chunk in chunks(row_ids):
-            result = await ctx.conn.execute(
-                sa.select(relation.own_column.label("gridbase_own"),
-                          *(target.c[name] for name in wanted))
-                .select_from(relation.table.join(target, target.c.id == relation.other_column))
-                .where(id_in(relation.own_column, chunk, ctx.dialect))
-                .order_by(target.c.order, target.c.id))
+            result = await ctx.conn.execute(statement, {"own_ids": chunk})
             for own, *values in result.all():
                 other = values[0]
                 links[own].append(other)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.clock import now
 from gridbase.errors import ApiError
@@ -21,10 +20,8 @@ from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.search import search_clause
 from gridbase.handlers.sort_bounds import sort_bounds
-from gridbase.storage import rows as sql
-from gridbase.storage.search_index import count_matching
 
-__all__ = ["CompiledQuery", "RowQuery", "compile_query", "count_matches", "split_names"]
+__all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
 
 
 @dataclass
@@ -149,10 +146,3 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str,
                          count_from=searched.index_ids if searched and filters is None
                          else None)
 
-
-async def count_matches(conn: AsyncConnection, table: TableSchema,
-                        compiled: CompiledQuery) -> int:
-    """How many rows the listing selects in all."""
-    if compiled.count_from is not None:
-        return await count_matching(conn, compiled.count_from)
-    return await sql.count_rows(conn, table.sa_table, compiled.where)

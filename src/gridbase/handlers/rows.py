@@ -16,7 +16,7 @@ from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
-from gridbase.handlers.row_query import RowQuery, compile_query, count_matches
+from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import (
     defaults_for,
     parse_rows,
@@ -27,6 +27,7 @@ from gridbase.handlers.row_values import (
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
+from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
     "RowPage",
@@ -88,7 +89,8 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
             limit=query.size, offset=(query.page - 1) * query.size,
             columns=read_columns(table, compiled.fields),
         )
-        count = None if query.exclude_count else await count_matches(conn, table, compiled)
+        count = None if query.exclude_count else await svc.counts.count(
+            conn, table, compiled.where, compiled.count_from)
         results = await serialize_rows(svc.field_context(conn, table), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)
@@ -98,8 +100,13 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
 async def _fetch(
     ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
 ) -> list[dict[str, Any]]:
+    """The rows of these ids that exist, serialized, in the order of `ids`; so it also
+    tells which ids exist (an id beyond the 32-bit id column names no row)."""
+    storable = [i for i in ids if 0 < i < 2**31]
+    if not storable:
+        return []
     rows = await sql.select_rows(ctx.conn, table.sa_table,
-                                 where=sql.id_in(table.sa_table.c.id, ids, ctx.dialect))
+                                 where=sql.id_in(table.sa_table.c.id, storable, ctx.dialect))
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     return await serialize_rows(ctx, table, ordered, user_field_names)
@@ -152,7 +159,6 @@ async def create_rows(
         ctx = svc.field_context(conn, table)
         parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
         values = defaults_for(table, parsed.values)
-        orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
         generated: dict[str, list[Any]] = {}
         for spec in table.fields:
             filled = await field_type_registry.get(spec.type).fill_new_rows(
@@ -160,17 +166,23 @@ async def create_rows(
             if filled is not None:
                 generated[spec.column_name] = filled
         inserts = _column_values(table, values)
-        for i, (row, order) in enumerate(zip(inserts, orders, strict=True)):
-            row["order"] = order
+        for i, row in enumerate(inserts):
             row.update({column: filled[i] for column, filled in generated.items()})
-        ids = await sql.insert_rows(conn, table.sa_table, inserts)
+        if before_id is not None:
+            orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
+            for row, order in zip(inserts, orders, strict=True):
+                row["order"] = order
+        stored = await sql.insert_rows(conn, table.sa_table, inserts,
+                                       at_end=before_id is None)
+        ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, values, new_rows=True)
         await search_sync.rows_changed(svc, conn, table, ids, {f for v in values for f in v},
                                        created=True)
-        created = await _fetch(ctx, table, ids, False)
+        created = await serialize_rows(ctx, table, stored, False)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return with_field_names(table, created) if user_field_names else created
 
@@ -205,14 +217,14 @@ async def update_rows(
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
         ctx = svc.field_context(conn, table)
-        found = await sql.existing_ids(conn, table.sa_table, ids)
+        before = await _fetch(ctx, table, ids, False)
+        found = {row["id"] for row in before}
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=False)
         stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
-        before = await _fetch(ctx, table, ids, False)
         written = {f for v in parsed.values for f in v}
         unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
         await sql.update_rows(conn, table.sa_table, {
@@ -225,6 +237,7 @@ async def update_rows(
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return with_field_names(table, after) if user_field_names else after
 
@@ -236,13 +249,13 @@ async def move_row(
     outbox = Outbox()
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
-        if not await sql.existing_ids(conn, table.sa_table, [row_id]):
+        ctx = svc.field_context(conn, table)
+        before = await _fetch(ctx, table, [row_id], False)
+        if not before:
             raise _missing([row_id], quoted=True)
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
                                                                 [before_id]):
             raise _missing([before_id], quoted=False)
-        ctx = svc.field_context(conn, table)
-        before = await _fetch(ctx, table, [row_id], False)
         if before_id != row_id:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
@@ -251,6 +264,7 @@ async def move_row(
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)
     return (with_field_names(table, after) if user_field_names else after)[0]
 
@@ -266,12 +280,12 @@ async def delete_rows(
     outbox = Outbox()
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.delete")
-        found = await sql.existing_ids(conn, table.sa_table, ids)
+        ctx = svc.field_context(conn, table)
+        rows = await _fetch(ctx, table, ids, False)
+        found = {row["id"] for row in rows}
         missing = [i for i in ids if i not in found]
         if missing:
             raise _missing(missing, quoted=quoted)
-        ctx = svc.field_context(conn, table)
-        rows = await _fetch(ctx, table, ids, False)
         unlinked = await search_sync.linked_rows(svc, conn, table, ids, None)
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
@@ -279,4 +293,5 @@ async def delete_rows(
         await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
+        await bump_data_version(conn, table_id)  # last: see table_versions
     await svc.events.publish(outbox.events)

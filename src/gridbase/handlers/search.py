@@ -30,6 +30,7 @@ from gridbase.handlers.related import with_related
 from gridbase.handlers.services import Services
 from gridbase.storage import search_index as store
 from gridbase.storage.sql_functions import fold_case, icontains
+from gridbase.storage.table_versions import bump_data_version
 from gridbase.storage.user_tables import table_name
 
 __all__ = [
@@ -146,6 +147,8 @@ async def build_index(svc: Services, table_id: int) -> bool:
                 return True  # another search built it meanwhile
             await store.rebuild_index(conn, table.id, table.sa_table, index_text(table),
                                       signature(table), _read_tables(table))
+            # Counts of searches read the index: cached ones must not outlive it.
+            await bump_data_version(conn, table.id)
             return True
     except sa.exc.DBAPIError:
         # A missing pg_trgm or a lock conflict must not fail the search itself.

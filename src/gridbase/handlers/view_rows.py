@@ -23,7 +23,7 @@ from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filte
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.policy import Actor
 from gridbase.handlers.related import with_related
-from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query, count_matches
+from gridbase.handlers.row_query import CompiledQuery, RowQuery, compile_query
 from gridbase.handlers.row_values import serialize_rows
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_field_options import options_json
@@ -141,7 +141,7 @@ async def _view_page(
                                     compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
         svc.indexes.note(table, compiled.uses)
-        count = await count_matches(conn, table, compiled)
+        count = await svc.counts.count(conn, table, compiled.where, compiled.count_from)
         if count_only:
             return ViewPage(count, [])
         rows = await sql.select_rows(conn, table.sa_table, where=compiled.page_where,

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.selectable import TextualSelect
 
 from gridbase.clock import now
 
@@ -18,6 +19,7 @@ __all__ = [
     "delete_rows",
     "existing_ids",
     "id_in",
+    "ids_param",
     "insert_rows",
     "orders_before",
     "renumber",
@@ -35,6 +37,15 @@ def id_in(column: sa.ColumnElement[Any], ids: Sequence[int], dialect: str
     if dialect == "postgresql":
         return column == sa.any_(sa.literal(list(ids), ARRAY(sa.Integer)))
     return column.in_(list(ids))
+
+
+def ids_param(column: sa.ColumnElement[Any], name: str, dialect: str
+              ) -> sa.ColumnElement[bool]:
+    """`column IN :name`, the ids given at execution (one array on PostgreSQL, an
+    expanding list on SQLite): for statements built once and run many times."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam(name, expanding=True))
 
 
 # Statements for a plain page and count, built once per table object (one per schema
@@ -135,33 +146,91 @@ async def orders_before(
     return [(lower + step * (i + 1)).quantize(Decimal("1e-20")) for i in range(count)]
 
 
-async def insert_rows(
-    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]
-) -> list[int]:
-    """Insert rows (each with its `order`) and return their new ids in the same sequence.
+# PostgreSQL batch inserts, one text statement per table object and column choice.
+_unnest_inserts: weakref.WeakKeyDictionary[
+    sa.Table, dict[tuple[tuple[str, ...], bool], TextualSelect]] = weakref.WeakKeyDictionary()
 
-    Rows with the same columns go in as one compiled statement executed for many
-    parameter sets (the driver sends them as multi-row inserts), so a batch costs one
-    statement compilation, not one per row or per value."""
+
+def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                   at_end: bool) -> TextualSelect:
+    """`INSERT ... SELECT FROM unnest(one array per column) ... RETURNING *`: a batch is
+    one statement with one parameter per column, whatever its size. Rows are consumed in
+    array order, so the ids the sequence hands out increase in parameter order.
+    `at_end`: the statement itself numbers the rows after the table's highest order
+    (what `orders_before(..., None, ...)` gives), saving that query's round trip."""
+    by_keys = _unnest_inserts.setdefault(table, {})
+    cached = by_keys.get((keys, at_end))
+    if cached is not None:
+        return cached
+    preparer = conn.dialect.identifier_preparer
+    target = preparer.format_table(table)
+    names = [preparer.quote(key) for key in keys]
+    arrays = ", ".join(
+        f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
+        for i, key in enumerate(keys))
+    columns, selected = list(names), list(names)
+    if at_end:
+        columns.append('"order"')
+        selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
+                        "+ gridbase_position")
+    statement = sa.text(
+        f"INSERT INTO {target} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM unnest({arrays}) WITH ORDINALITY "
+        f"AS gridbase_new({', '.join(names)}, gridbase_position) "
+        f"ORDER BY gridbase_position RETURNING *"
+    ).columns(*table.c)
+    by_keys[(keys, at_end)] = statement
+    return statement
+
+
+def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                   values: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Each column's values as one list, through the column type's own bind conversion."""
+    arrays: dict[str, list[Any]] = {}
+    for i, key in enumerate(keys):
+        process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        column = [row[key] for row in values]
+        arrays[f"p{i}"] = column if process is None else [process(v) for v in column]
+    return arrays
+
+
+async def insert_rows(
+    conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]], *,
+    at_end: bool = False,
+) -> list[dict[str, Any]]:
+    """Insert rows and return them as stored (every column, as a select would read them)
+    in the same sequence: no second query reads them back. Each row brings its `order`,
+    or with `at_end` they are placed after the table's last row.
+
+    On PostgreSQL a batch whose rows share their columns is one `unnest` statement; on
+    SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
     if not rows:
         return []
     stamp = now()
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
-    keys = values[0].keys()
-    if all(v.keys() == keys for v in values):
-        if conn.dialect.name == "sqlite":
-            # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
-            # row by row. The batch holds the write lock and ids are assigned in VALUES
-            # order, ascending (AUTOINCREMENT), so sorting them restores the pairing.
-            statement = table.insert().returning(table.c.id)
-            return sorted((await conn.execute(statement, values)).scalars().all())
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list((await conn.execute(statement, values)).scalars().all())
-    ids: list[int] = []
+    keys = tuple(values[0])
+    uniform = all(len(v) == len(keys) and v.keys() == values[0].keys() for v in values)
+    if uniform and conn.dialect.name == "postgresql":
+        result = await conn.execute(_unnest_insert(conn, table, keys, at_end),
+                                    _column_arrays(conn, table, keys, values))
+        stored = [dict(row) for row in result.mappings().all()]
+        return sorted(stored, key=lambda row: int(row["id"]))
+    if at_end:
+        orders = await orders_before(conn, table, None, len(values))
+        for value, order in zip(values, orders, strict=True):
+            value["order"] = order
+    if uniform:
+        # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
+        # row by row. The batch holds the write lock and ids are assigned in VALUES
+        # order, ascending (AUTOINCREMENT), so sorting by id restores the pairing.
+        result = await conn.execute(table.insert().returning(*table.c), values)
+        stored = [dict(row) for row in result.mappings().all()]
+        return sorted(stored, key=lambda row: int(row["id"]))
+    inserted: list[dict[str, Any]] = []
     for value in values:
-        ids.append((await conn.execute(table.insert().values(value).returning(table.c.id))
-                    ).scalar_one())
-    return ids
+        result = await conn.execute(table.insert().values(value).returning(*table.c))
+        inserted.append(dict(result.mappings().one()))
+    return inserted
 
 
 async def update_rows(

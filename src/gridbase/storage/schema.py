@@ -20,6 +20,7 @@ __all__ = [
     "metadata",
     "search_indexes",
     "select_options",
+    "table_data_versions",
     "tables",
     "token_permissions",
     "users",
@@ -311,6 +312,20 @@ instance = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("realtime_key", sa.String(32), nullable=False),
+)
+
+# How many transactions changed each user table's rows, spread over a few slots so
+# concurrent writers rarely wait for each other; a table's data version is the sum of
+# its slots (0 without any). Bumped by every write, read by the count cache.
+table_data_versions = sa.Table(
+    "gridbase_table_data_version",
+    metadata,
+    sa.Column(
+        "table_id", sa.Integer, sa.ForeignKey("gridbase_table.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("slot", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
 
 # One row per user table whose search index exists: the side table's rows are kept in step

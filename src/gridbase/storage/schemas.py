@@ -15,6 +15,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.model import FieldSpec, SelectOption, TableSchema
 from gridbase.storage import schema as meta
 from gridbase.storage.rows import id_in
+from gridbase.storage.table_versions import bump_data_version
 from gridbase.storage.user_tables import build_table
 
 __all__ = ["SchemaCache", "bump_version", "link_targets"]
@@ -32,6 +33,7 @@ async def bump_version(conn: AsyncConnection, table_id: int) -> None:
         .where(meta.tables.c.id == table_id)
         .values(schema_version=meta.tables.c.schema_version + 1)
     )
+    await bump_data_version(conn, table_id)  # the rows may read differently now
 
 
 async def load_fields(conn: AsyncConnection, table_id: int) -> list[FieldSpec]:

@@ -1,0 +1,126 @@
+"""Exact row counts kept in memory while the rows they count stay as they were.
+
+Counting every row a filter matches is what makes a filtered page of a big table slow,
+and clients ask for the same count again and again. A count is kept under:
+
+- the table and the tables its link fields show (their primary values and the join
+  tables are read by link filters and search), with their schema versions;
+- the data versions of those tables, read from the database: every transaction that
+  writes rows or fields bumps its table's version, so a write by any process makes
+  every process miss and count again;
+- the WHERE clause compiled for the dialect, with its bound values. Date filters
+  relative to today compile to bound instants computed from the clock, so tomorrow's
+  "today" is another key and is counted afresh.
+
+A missed count is read in one statement with the versions it belongs to (see
+`storage.table_versions`), so the cache holds only exact counts, on PostgreSQL's READ
+COMMITTED as on SQLite's snapshots. Size is bounded by an estimate of the bytes held,
+oldest use evicted first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.fields.model import TableSchema
+from gridbase.storage.table_versions import count_at_versions, read_versions
+
+__all__ = ["CountCache"]
+
+# Rough bytes a cached entry costs beyond its SQL text and values (tuples, ints, links).
+_ENTRY_OVERHEAD = 400
+
+Key = tuple[Any, ...]
+
+
+def _frozen(value: Any) -> Any:
+    """A bound value as a hashable key part that tells types apart (1, 1.0, True)."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return type(value).__qualname__, repr(value)
+
+
+def where_key(where: sa.ColumnElement[bool] | None, dialect: Dialect) -> tuple[str, Any]:
+    """The WHERE clause as the SQL text the dialect runs plus its bound values."""
+    if where is None:
+        return "", ()
+    compiled = where.compile(dialect=dialect)
+    params = tuple(sorted((name, _frozen(value)) for name, value in compiled.params.items()))
+    return str(compiled), params
+
+
+def _dependencies(table: TableSchema) -> tuple[int, ...]:
+    """The table itself first, then the tables its link fields point to."""
+    targets = {int(spec.props["link_row_table_id"]) for spec in table.fields
+               if spec.type == "link_row" and spec.props.get("link_row_table_id")}
+    targets.discard(table.id)
+    return (table.id, *sorted(targets))
+
+
+class CountCache:
+    """Process-local LRU of exact counts; `hits` and `misses` say how it is doing."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Key, tuple[int, int]] = OrderedDict()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    async def count(self, conn: AsyncConnection, table: TableSchema,
+                    where: sa.ColumnElement[bool] | None,
+                    ids: sa.Select[Any] | None = None) -> int:
+        """The exact number of the table's rows matching `where`. `ids`, when given,
+        selects the same rows more cheaply (a search read from its index alone) and is
+        what a miss counts; `where` still names the entry."""
+        if self.max_bytes <= 0:
+            return (await count_at_versions(conn, table.sa_table, where, (), ids))[0]
+        tables = _dependencies(table)
+        schemas = (table.version, tuple(
+            (t, related.version) for t, related in sorted(table.related.items())))
+        shape = where_key(where, conn.dialect)
+        versions = await read_versions(conn, tables)
+        cached = self._get((tables, schemas, versions, shape))
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        count, versions = await count_at_versions(conn, table.sa_table, where, tables, ids)
+        weight = _ENTRY_OVERHEAD + len(shape[0]) + len(repr(shape[1]))
+        self._put((tables, schemas, versions, shape), count, weight)
+        return count
+
+    def _get(self, key: Key) -> int | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
+
+    def _put(self, key: Key, count: int, weight: int) -> None:
+        if weight > self.max_bytes:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+        self._entries[key] = (count, weight)
+        self._bytes += weight
+        while self._bytes > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self._bytes -= evicted
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0

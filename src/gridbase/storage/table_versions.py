@@ -1,0 +1,71 @@
+"""SQL for the per-table data versions that the count cache keys on.
+
+Every transaction that writes a user table's rows bumps that table's version, so a
+version names one state of the table's data across every process sharing the database.
+
+A bump adds 1 to one of `SLOTS` rows of the table, picked at random, and the version is
+their sum. Each committed write adds to the sum, so within one database the sum grows
+with every commit and never repeats. The slots exist for PostgreSQL: a bump locks its
+row until commit, and with one row per table every writer of a table would wait for the
+previous one to commit (measured in `bench/version_contention.py`); with several, two
+writers wait only when they pick the same slot. The bump is an upsert: a table made
+before versions existed has no rows (version 0) until its first write.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.storage.schema import table_data_versions as versions
+
+__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions"]
+
+SLOTS = 16
+
+
+async def bump_data_version(conn: AsyncConnection, table_id: int) -> None:
+    """Mark the table's rows as changed by this transaction.
+
+    On PostgreSQL this locks one slot row until commit, so callers bump last, after
+    their writes, to hold it as briefly as possible."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(versions).values(table_id=table_id, slot=random.randrange(SLOTS),
+                                        version=1)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=[versions.c.table_id, versions.c.slot],
+        set_={"version": versions.c.version + 1}))
+
+
+def _version_of(table_id: int) -> sa.ColumnElement[int]:
+    total = sa.select(sa.func.sum(versions.c.version)).where(versions.c.table_id == table_id)
+    return sa.func.coalesce(total.scalar_subquery(), 0)
+
+
+async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tuple[int, ...]:
+    """The data versions of the tables, in the order given (0 for never written)."""
+    row = (await conn.execute(sa.select(*[_version_of(t) for t in table_ids]))).one()
+    return tuple(int(v) for v in row)
+
+
+async def count_at_versions(
+    conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None,
+    table_ids: Sequence[int], ids: sa.Select[Any] | None = None,
+) -> tuple[int, tuple[int, ...]]:
+    """The matching rows and the tables' data versions, read by one statement, so the
+    count belongs to exactly those versions whatever the isolation level. `ids`, when
+    given, is counted instead of `table` filtered by `where` (the same rows)."""
+    versions_read = [_version_of(t) for t in table_ids]
+    if ids is not None:
+        query = sa.select(sa.func.count(), *versions_read).select_from(ids.subquery())
+    else:
+        query = sa.select(sa.func.count(), *versions_read).select_from(table)
+        if where is not None:
+            query = query.where(where)
+    count, *found = (await conn.execute(query)).one()
+    return int(count or 0), tuple(int(v) for v in found)
