@@ -57,6 +57,12 @@ async def test_a_big_table_loads_only_the_pages_in_view(page: Page, web_server: 
         await page.mouse.wheel(0, 1000)
     await page.wait_for_function(
         f"document.querySelector('.grid-scroll').scrollTop > {(target + 100) * ROW_HEIGHT}")
+    # The wheel scrolls smoothly: read the position once it has come to rest.
+    await page.wait_for_function("""() => new Promise(resolve => {
+        const grid = document.querySelector('.grid-scroll');
+        const before = grid.scrollTop;
+        setTimeout(() => resolve(grid.scrollTop === before), 300);
+    })""")
     shown = int(await grid.evaluate("grid => grid.scrollTop")) // ROW_HEIGHT + 5
     await expect(cell(page, shown, "Name")).to_have_text(f"Row {shown + 1:06d}")
     pages = sorted({int(query["page"][0]) for query in fetched})
