@@ -5,10 +5,6 @@ examples on a docs page, schema validation against an OpenAPI document, and a re
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -19,6 +15,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from tests.conftest import Api, signup
+from tests.serving import gridbase_serve
 
 # Every field type with the properties that change its value's shape.
 FIELD_BODIES: list[dict[str, Any]] = [
@@ -178,40 +175,11 @@ def same_shape(documented: Any, actual: Any, where: str = "$") -> None:
         assert type(actual) is type(documented), (where, documented, actual)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`gridbase serve` on a free loopback port, sharing the test database."""
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("serve")
-    env = {**os.environ, "GRIDBASE_DATA_DIR": str(folder), "GRIDBASE_DATABASE_URL": database_url}
-    # The log goes to a file: an unread pipe fills up and then stalls the server.
-    log = (folder / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gridbase.cli", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/_health/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            pytest.fail(f"gridbase serve did not start:\n{(folder / 'serve.log').read_text()}")
+    with gridbase_serve(database_url, tmp_path_factory.mktemp("serve")) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 class SyncApi:

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
 from gridbase.api.web import WEB_DIST
+from tests.serving import gridbase_serve
 
 CHROMIUM = os.environ.get("GRIDBASE_TEST_CHROMIUM", "/usr/bin/chromium")
 # This machine's network is closed: without these Chromium's background connections fail.
@@ -31,43 +27,16 @@ BIG_TABLE_ROWS = 100_000
 _counter = itertools.count(1)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def web_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`gridbase serve` with the built page; its output is shown if it fails to start."""
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail("The web page is not built: run `make web` (or `make test`).")
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("web-data")
-    log_path = data_dir / "serve.log"
     # The 100,000-row test builds its table in one create call, past the default limit.
-    env = {**os.environ, "GRIDBASE_DATA_DIR": str(data_dir), "GRIDBASE_DATABASE_URL": database_url,
-           "GRIDBASE_INITIAL_TABLE_DATA_LIMIT": str(BIG_TABLE_ROWS + 1)}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gridbase.cli", "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/api/_health/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            pytest.fail(f"gridbase serve did not start:\n{log_path.read_text()}")
+    with gridbase_serve(database_url, tmp_path_factory.mktemp("web-data"),
+                        {"GRIDBASE_INITIAL_TABLE_DATA_LIMIT": str(BIG_TABLE_ROWS + 1)},
+                        start_seconds=15) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

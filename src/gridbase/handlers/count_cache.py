@@ -28,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import TableSchema
+from gridbase.storage.schemas import link_targets
 from gridbase.storage.table_versions import count_at_versions, read_versions
 
 __all__ = ["CountCache"]
@@ -56,10 +57,7 @@ def where_key(where: sa.ColumnElement[bool] | None, dialect: Dialect) -> tuple[s
 
 def _dependencies(table: TableSchema) -> tuple[int, ...]:
     """The table itself first, then the tables its link fields point to."""
-    targets = {int(spec.props["link_row_table_id"]) for spec in table.fields
-               if spec.type == "link_row" and spec.props.get("link_row_table_id")}
-    targets.discard(table.id)
-    return (table.id, *sorted(targets))
+    return (table.id, *[t for t in link_targets(table) if t != table.id])
 
 
 class CountCache:
