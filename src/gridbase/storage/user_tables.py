@@ -39,7 +39,7 @@ def table_name(table_id: int) -> str:
 def _base_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("order", DecimalType(40, 20), nullable=False, index=True),
+        sa.Column("order", DecimalType(40, 20), nullable=False),
         sa.Column("created_on", UtcDateTime, nullable=False),
         sa.Column("updated_on", UtcDateTime, nullable=False),
     ]
@@ -52,7 +52,15 @@ def build_table(table_id: int, fields: Iterable[FieldSpec]) -> sa.Table:
         field_type = field_type_registry.get(spec.type)
         if field_type.has_column:
             columns.append(field_type.column(spec))
-    return sa.Table(table_name(table_id), sa.MetaData(), *columns, sqlite_autoincrement=True)
+    name = table_name(table_id)
+    return sa.Table(name, sa.MetaData(), *columns, _order_index(name),
+                    sqlite_autoincrement=True)
+
+
+def _order_index(name: str) -> sa.Index:
+    """Rows in their default order, ("order", id): a page walks the index instead of
+    sorting the table, and the last `order` (appends) is its last entry."""
+    return sa.Index(f"ix_{name}_order_id", "order", "id")
 
 
 async def create_user_table(conn: AsyncConnection, table_id: int) -> None:
