@@ -29,7 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import TableSchema
 from gridbase.storage.schemas import link_targets
-from gridbase.storage.table_versions import count_at_versions, read_versions
+from gridbase.storage.table_versions import (
+    count_at_versions,
+    read_versions,
+    version_columns,
+    versions_in_row,
+)
 
 __all__ = ["CountCache"]
 
@@ -77,19 +82,39 @@ class CountCache:
     def size_bytes(self) -> int:
         return self._bytes
 
+    def version_columns(self, table: TableSchema) -> tuple[sa.Label[int], ...]:
+        """Columns for the page's own SELECT that read the data versions `count` needs,
+        saving it a statement (none when counts are not cached)."""
+        return version_columns(_dependencies(table)) if self.max_bytes > 0 else ()
+
+    def versions_read(self, table: TableSchema, rows: list[dict[str, Any]]
+                      ) -> tuple[int, ...] | None:
+        """The versions `version_columns` read, taken out of the rows (None when the
+        page was empty or versions were not asked for)."""
+        if self.max_bytes <= 0 or not rows:
+            return None
+        tables = _dependencies(table)
+        found = versions_in_row(rows[0], tables)
+        for row in rows[1:]:
+            versions_in_row(row, tables)
+        return found
+
     async def count(self, conn: AsyncConnection, table: TableSchema,
                     where: sa.ColumnElement[bool] | None,
-                    ids: sa.Select[Any] | None = None) -> int:
+                    ids: sa.Select[Any] | None = None,
+                    versions: tuple[int, ...] | None = None) -> int:
         """The exact number of the table's rows matching `where`. `ids`, when given,
         selects the same rows more cheaply (a search read from its index alone) and is
-        what a miss counts; `where` still names the entry."""
+        what a miss counts; `where` still names the entry. `versions`: the data
+        versions, when the caller read them already (`version_columns`)."""
         if self.max_bytes <= 0:
             return (await count_at_versions(conn, table.sa_table, where, (), ids))[0]
         tables = _dependencies(table)
         schemas = (table.version, tuple(
             (t, related.version) for t, related in sorted(table.related.items())))
         shape = where_key(where, conn.dialect)
-        versions = await read_versions(conn, tables)
+        if versions is None:
+            versions = await read_versions(conn, tables)
         cached = self._get((tables, schemas, versions, shape))
         if cached is not None:
             self.hits += 1

@@ -88,9 +88,11 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
             columns=read_columns(table, compiled.fields),
+            extra=() if query.exclude_count else svc.counts.version_columns(table),
         )
         count = None if query.exclude_count else await svc.counts.count(
-            conn, table, compiled.where, compiled.count_from)
+            conn, table, compiled.where, compiled.count_from,
+            svc.counts.versions_read(table, rows))
         results = await serialize_rows(svc.field_context(conn, table), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)

@@ -51,7 +51,7 @@ def ids_param(column: sa.ColumnElement[Any], name: str, dialect: str
 # Statements for a plain page and count, built once per table object (one per schema
 # version) and column choice: SQLAlchemy then reuses their cache keys instead of
 # walking them each time.
-_plain_pages: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], sa.Select[Any]]] = (
+_plain_pages: weakref.WeakKeyDictionary[sa.Table, dict[tuple[Any, ...], sa.Select[Any]]] = (
     weakref.WeakKeyDictionary())
 _plain_counts: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
     weakref.WeakKeyDictionary())
@@ -63,12 +63,14 @@ def _selected(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
     return sa.select(*(table.c[name] for name in columns))
 
 
-def _plain_page(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
+def _plain_page(table: sa.Table, columns: Sequence[str] | None,
+                extra: Sequence[sa.Label[Any]]) -> sa.Select[Any]:
     by_columns = _plain_pages.setdefault(table, {})
-    key = tuple(columns) if columns is not None else ()
+    key = (tuple(columns) if columns is not None else (), tuple(e.name for e in extra))
     statement = by_columns.get(key)
     if statement is None:
-        statement = (_selected(table, columns).order_by(table.c.order, table.c.id)
+        statement = (_selected(table, columns).add_columns(*extra)
+                     .order_by(table.c.order, table.c.id)
                      .limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset")))
         by_columns[key] = statement
     return statement
@@ -77,14 +79,15 @@ def _plain_page(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any
 async def select_rows(
     conn: AsyncConnection, table: sa.Table, *, where: sa.ColumnElement[bool] | None = None,
     order_by: Sequence[sa.ColumnElement[Any]] = (), limit: int | None = None, offset: int = 0,
-    columns: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None, extra: Sequence[sa.Label[Any]] = (),
 ) -> list[dict[str, Any]]:
-    """Rows as dicts by column name; `columns` limits what is read (default: all)."""
+    """Rows as dicts by column name; `columns` limits what is read (default: all);
+    `extra` adds labelled columns to every row (values read with the rows)."""
     if where is None and not order_by and limit is not None:
-        result = await conn.execute(_plain_page(table, columns),
+        result = await conn.execute(_plain_page(table, columns, extra),
                                     {"page_limit": limit, "page_offset": offset})
     else:
-        query = _selected(table, columns)
+        query = _selected(table, columns).add_columns(*extra)
         if where is not None:
             query = query.where(where)
         query = query.order_by(*order_by, table.c.order, table.c.id)

@@ -14,6 +14,7 @@ before versions existed has no rows (version 0) until its first write.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.storage.schema import table_data_versions as versions
 
-__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions"]
+__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions", "version_columns",
+           "versions_in_row"]
 
 SLOTS = 16
 
@@ -45,6 +47,19 @@ async def bump_data_version(conn: AsyncConnection, table_id: int) -> None:
 def _version_of(table_id: int) -> sa.ColumnElement[int]:
     total = sa.select(sa.func.sum(versions.c.version)).where(versions.c.table_id == table_id)
     return sa.func.coalesce(total.scalar_subquery(), 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def version_columns(table_ids: tuple[int, ...]) -> tuple[sa.Label[int], ...]:
+    """The tables' data versions as columns another SELECT can carry (uncorrelated
+    subqueries, evaluated once per statement), so they are read with its rows. The
+    same objects each time, so statements carrying them keep their cache keys."""
+    return tuple(_version_of(t).label(f"data_version_{t}") for t in table_ids)
+
+
+def versions_in_row(row: dict[str, Any], table_ids: Sequence[int]) -> tuple[int, ...]:
+    """The versions `version_columns` put in a row, taken out of it."""
+    return tuple(int(row.pop(f"data_version_{t}")) for t in table_ids)
 
 
 async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tuple[int, ...]:
