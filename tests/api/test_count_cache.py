@@ -135,9 +135,13 @@ async def test_a_repeated_count_is_not_counted_again(
     # Another filter value is another count; a write makes both count again.
     assert await _count(api, table_id, filter__Amount__higher_than="6") == 3
     assert len(counting) == 2
+    # The same clause with other values is another entry too.
+    assert await _count(api, table_id, filter__Amount__higher_than="6", search="n") == 3
+    assert await _count(api, table_id, filter__Amount__higher_than="5", search="n9") == 1
+    assert len(counting) == 4
     await api.ok("POST", f"{ROWS}/{table_id}/", json={}, params={"user_field_names": "true"})
     assert await _count(api, table_id, **params) == 4
-    assert len(counting) == 3
+    assert len(counting) == 5
 
 
 async def test_a_grid_view_count_follows_changes(api: Api, second: Api,

@@ -51,10 +51,15 @@ def _frozen(value: Any) -> Any:
     return type(value).__qualname__, repr(value)
 
 
-def where_key(where: sa.ColumnElement[bool] | None, dialect: Dialect) -> tuple[str, Any]:
-    """The WHERE clause as the SQL text the dialect runs plus its bound values."""
+def where_key(where: sa.ColumnElement[bool] | None, dialect: Dialect) -> tuple[Any, Any]:
+    """The WHERE clause's shape (SQLAlchemy's cache key, the same one its compiled
+    statement cache uses, so no compiling) plus its bound values in order; the SQL text
+    for a clause that has no cache key."""
     if where is None:
         return "", ()
+    cache_key = where._generate_cache_key()
+    if cache_key is not None:
+        return cache_key.key, tuple(_frozen(b.effective_value) for b in cache_key.bindparams)
     compiled = where.compile(dialect=dialect)
     params = tuple(sorted((name, _frozen(value)) for name, value in compiled.params.items()))
     return str(compiled), params
@@ -121,7 +126,7 @@ class CountCache:
             return cached
         self.misses += 1
         count, versions = await count_at_versions(conn, table.sa_table, where, tables, ids)
-        weight = _ENTRY_OVERHEAD + len(shape[0]) + len(repr(shape[1]))
+        weight = _ENTRY_OVERHEAD + len(repr(shape))
         self._put((tables, schemas, versions, shape), count, weight)
         return count
 
