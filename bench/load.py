@@ -5,6 +5,7 @@ default; this stays for warm-ups, bench.profile and `--load-generator httpx`."""
 from __future__ import annotations
 
 import asyncio
+import resource
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -83,10 +84,17 @@ async def send(http: httpx.AsyncClient, scenario: Scenario, i: int) -> bool:
 
 async def run_httpx(base_url: str, scenario: Scenario, *, concurrency: int, seconds: float,
                     max_requests: int) -> dict[str, float]:
-    """The scenario driven by httpx; the same summary as `bench.wrk.run_wrk`."""
+    """The scenario driven by httpx; the same summary as `bench.wrk.run_wrk`
+    (`client_cpu_s`: this whole process's CPU time meanwhile)."""
+    cpu_before = _own_cpu()
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
         result = await run_load(lambda i: send(http, scenario, i), concurrency=concurrency,
                                 seconds=seconds, max_requests=max_requests,
                                 items_per_request=scenario.items)
-    return result.summary()
+    return {**result.summary(), "client_cpu_s": round(_own_cpu() - cpu_before, 2)}
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

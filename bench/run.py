@@ -54,7 +54,8 @@ async def _measure(server: Server, scenario: Scenario, args: argparse.Namespace,
     summary = {"scenario": scenario.name, **result, "peak_rss_mb": round(server.peak_rss_mb, 1)}
     print(f"  {scenario.name:<28} {summary['requests_per_s']:>9} req/s "
           f"{summary['items_per_s']:>10} items/s p50 {summary['p50_ms']:>8} ms "
-          f"p99 {summary['p99_ms']:>8} ms errors {summary['errors']}")
+          f"p99 {summary['p99_ms']:>8} ms errors {summary['errors']} "
+          f"client CPU {summary['client_cpu_s']} s")
     return summary
 
 
@@ -258,13 +259,14 @@ def _markdown(report: dict[str, Any]) -> str:
              f"{report['rows']} rows (and {report['big_rows']} for the big-table scenarios); "
              f"batch load {report.get('load_rows_per_s')} rows/s.", "",
              f"Load generator: {report.get('load_generator', 'httpx')}; "
-             f"{report.get('seconds_per_scenario', '')} s per scenario at most.", "",
+             f"{report.get('seconds_per_scenario', '')} s per scenario at most (client CPU: "
+             "the load generator's CPU time during the scenario).", "",
              "| scenario | req/s | items/s | p50 ms | p99 ms | errors | peak RSS MB | "
-             "ratio to floor |", "|---|---|---|---|---|---|---|---|"]
+             "ratio to floor | client CPU s |", "|---|---|---|---|---|---|---|---|---|"]
     for s in report["scenarios"] + report.get("floor", []):
         lines.append(f"| {s['scenario']} | {s['requests_per_s']} | {s['items_per_s']} | "
                      f"{s['p50_ms']} | {s['p99_ms']} | {s['errors']} | {s['peak_rss_mb']} | "
-                     f"{s.get('floor_ratio', '')} |")
+                     f"{s.get('floor_ratio', '')} | {s.get('client_cpu_s', '')} |")
     if "big_load" in report:
         big = report["big_load"]
         lines += ["", f"Full load of {big['rows']} rows through the batch API: "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import resource
 import shutil
 import signal
 import subprocess
@@ -192,6 +193,7 @@ async def run_wrk(base_url: str, scenario: Scenario, *, concurrency: int, second
         text, blob = lua_script(scenario, data, stopped, max_requests, threads)
         data.write_bytes(blob)
         script.write_text(text)
+        cpu_before = _children_cpu()
         process = await asyncio.create_subprocess_exec(
             WRK, "-t", str(threads), "-c", str(concurrency),
             "-d", f"{max(1, math.ceil(seconds))}s", "--timeout", "60s", "-s", str(script),
@@ -205,15 +207,23 @@ async def run_wrk(base_url: str, scenario: Scenario, *, concurrency: int, second
                 process.send_signal(signal.SIGINT)
                 interrupted = True
         out, err = output.result()
+        cpu = _children_cpu() - cpu_before
     lines = [line for line in out.decode().splitlines() if line.startswith(MARK)]
     if process.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed ({process.returncode}): {err.decode()[-2000:]}"
                            f"{out.decode()[-2000:]}")
     raw: dict[str, Any] = json.loads(lines[-1].removeprefix(MARK))
-    return _summary(raw, scenario.items)
+    return _summary(raw, scenario.items, cpu)
 
 
-def _summary(raw: dict[str, Any], items: int) -> dict[str, float]:
+def _children_cpu() -> float:
+    """CPU seconds of this process's reaped children: wrk's, once it has been waited for
+    (the servers are reaped only when they stop)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _summary(raw: dict[str, Any], items: int, cpu: float) -> dict[str, float]:
     requests, duration = int(raw["requests"]), float(raw["seconds"])
     rps = requests / duration if duration > 0 else 0.0
     return {
@@ -221,4 +231,5 @@ def _summary(raw: dict[str, Any], items: int) -> dict[str, float]:
         "seconds": round(duration, 2), "requests_per_s": round(rps, 1),
         "items_per_s": round(rps * items, 1), "p50_ms": round(float(raw["p50_ms"]), 2),
         "p99_ms": round(float(raw["p99_ms"]), 2), "mean_ms": round(float(raw["mean_ms"]), 2),
+        "client_cpu_s": round(cpu, 2),
     }
