@@ -77,5 +77,10 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) $(CODEGEN) $(WEB_DIST) web/node_modules data .pytest_cache .mypy_cache .ruff_cache
 
+# The timed scenarios are driven by wrk, from Debian's package when it is missing.
 bench: $(STAMP)
+	if [ ! -x /usr/bin/wrk ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends wrk; \
+	fi
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -86,7 +86,8 @@ class Store:
         if self.pool is not None:
             async with self.pool.acquire() as conn, conn.transaction():
                 top = await conn.fetchval(f'SELECT coalesce(max("order"), 0) FROM {self.table}')
-                values, params = [], []
+                values: list[str] = []
+                params: list[Any] = []
                 for i, item in enumerate(items):
                     base = len(params)
                     params += [Decimal(int(top) + 1 + i),

@@ -1,14 +1,21 @@
-"""A bounded async load generator: N workers calling one request function for T seconds."""
+"""A bounded async load generator in Python: N workers calling one request function for T
+seconds. It shares the 2 cores with the server, so bench.run uses wrk (bench/wrk.py) by
+default; this stays for warm-ups, bench.profile and `--load-generator httpx`."""
 
 from __future__ import annotations
 
 import asyncio
+import resource
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-__all__ = ["LoadResult", "run_load"]
+import httpx
+
+from bench.scenario import Scenario
+
+__all__ = ["LoadResult", "run_httpx", "run_load", "send"]
 
 
 @dataclass
@@ -65,3 +72,29 @@ async def run_load(call: Callable[[int], Awaitable[bool]], *, concurrency: int,
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return LoadResult(len(latencies), errors, time.perf_counter() - began, latencies,
                       items_per_request)
+
+
+async def send(http: httpx.AsyncClient, scenario: Scenario, i: int) -> bool:
+    """Send request `i` of the scenario; True for a 2xx answer."""
+    path, body = scenario.request(i)
+    response = await http.request(scenario.method, path, content=body,
+                                  headers=scenario.all_headers)
+    return 200 <= response.status_code < 300
+
+
+async def run_httpx(base_url: str, scenario: Scenario, *, concurrency: int, seconds: float,
+                    max_requests: int) -> dict[str, float]:
+    """The scenario driven by httpx; the same summary as `bench.wrk.run_wrk`
+    (`client_cpu_s`: this whole process's CPU time meanwhile)."""
+    cpu_before = _own_cpu()
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
+        result = await run_load(lambda i: send(http, scenario, i), concurrency=concurrency,
+                                seconds=seconds, max_requests=max_requests,
+                                items_per_request=scenario.items)
+    return {**result.summary(), "client_cpu_s": round(_own_cpu() - cpu_before, 2)}
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

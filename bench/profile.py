@@ -15,11 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
-
 from bench.dataset import build_dataset, load_rows
-from bench.load import run_load
-from bench.run import _database, _row_scenarios
+from bench.run import _database, _row_scenarios, drive, load_generator
 from bench.servers import gridbase_command, running
 
 
@@ -54,24 +51,17 @@ async def _profile(args: argparse.Namespace) -> str:
             with running(gridbase_command(), env, "/api/_health/") as server:
                 ds = await asyncio.to_thread(build_dataset, server.base_url)
                 await asyncio.to_thread(load_rows, ds, args.rows)
-                call, items = _row_scenarios(ds, args.rows)[args.scenario]
+                scenario = _row_scenarios(ds, args.rows)[args.scenario]
                 raw = Path(tmp) / "raw.txt"
                 spy = subprocess.Popen(
                     [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
                      "--rate", "250", "--duration", str(int(args.seconds)), "--pid",
                      str(server.process.pid), "--output", str(raw)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                limits = httpx.Limits(max_connections=args.concurrency)
-                async with httpx.AsyncClient(base_url=server.base_url, timeout=60,
-                                             limits=limits) as http:
-                    result = await run_load(lambda i: call(http, i),
-                                            concurrency=args.concurrency,
-                                            seconds=args.seconds, max_requests=10**6,
-                                            items_per_request=items)
+                summary = await drive(args, server.base_url, scenario, 10**6)
                 await asyncio.to_thread(spy.wait, 120)
-                summary = result.summary()
                 head = (f"# {args.scenario} on {args.backend}, {args.rows} rows, "
-                        f"{args.concurrency} clients\n"
+                        f"{load_generator(args)}\n"
                         f"{summary['requests_per_s']} req/s, {summary['items_per_s']} items/s, "
                         f"p50 {summary['p50_ms']} ms, errors {summary['errors']} "
                         "(while being sampled)\n\n")
@@ -90,6 +80,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--load-generator", choices=["wrk", "httpx"], default="wrk")
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--raw", type=Path, help="also keep py-spy's collapsed stacks")
     args = parser.parse_args()

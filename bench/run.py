@@ -1,7 +1,9 @@
 """`make bench`: gridbase and the floor side by side, on SQLite and PostgreSQL.
 
 Every scenario is bounded in time and request count; all traffic goes to 127.0.0.1.
-Results go to bench/results/<date>-<backend>.json and .md.
+The timed scenarios are driven by wrk (bench/wrk.py), which leaves the CPU to the server;
+building, loading and warming up the tables use httpx. Results go to
+bench/results/<date>-<backend>[-<tag>].json and .md.
 """
 
 from __future__ import annotations
@@ -17,33 +19,63 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 import httpx
 
 from bench.dataset import Dataset, build_dataset, load_rows, row_values
-from bench.load import LoadResult, run_load
+from bench.load import run_httpx, send
+from bench.scenario import Scenario
 from bench.servers import Server, floor_command, gridbase_command, running
+from bench.wrk import run_wrk, wrk_version
 
 RESULTS = Path(__file__).parent / "results"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-async def _scenario(server: Server, name: str, call: Callable[[httpx.AsyncClient, int],
-                    Awaitable[bool]], args: argparse.Namespace, items: int = 1,
-                    max_requests: int | None = None) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=60, limits=limits) as http:
-        sampler = asyncio.create_task(_sample(server))
-        result: LoadResult = await run_load(
-            lambda i: call(http, i), concurrency=args.concurrency, seconds=args.seconds,
-            max_requests=max_requests or args.max_requests, items_per_request=items)
+VARIANTS = 50  # distinct bodies of a write scenario (batches are ~70 KB each)
+MAX_PATHS = 1000  # distinct paths of a read scenario
+
+
+async def _measure(server: Server, scenario: Scenario, args: argparse.Namespace,
+                   max_requests: int | None = None) -> dict[str, Any]:
+    """One timed scenario; the server's peak RSS is sampled from /proc while it runs."""
+    server.peak_rss_mb = server.sample_rss()
+    sampler = asyncio.create_task(_sample(server))
+    try:
+        result = await drive(args, server.base_url, scenario,
+                             max_requests or args.max_requests)
+    finally:
         sampler.cancel()
-    summary = {"scenario": name, **result.summary(), "peak_rss_mb": round(server.peak_rss_mb, 1)}
-    print(f"  {name:<28} {summary['requests_per_s']:>9} req/s {summary['items_per_s']:>10} "
-          f"items/s p50 {summary['p50_ms']:>8} ms p99 {summary['p99_ms']:>8} ms "
-          f"errors {summary['errors']}")
+    # wrk stops with requests still in flight; the server finishes them before the next
+    # scenario starts (they take about one latency, concurrently).
+    await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+    summary = {"scenario": scenario.name, **result, "peak_rss_mb": round(server.peak_rss_mb, 1)}
+    print(f"  {scenario.name:<28} {summary['requests_per_s']:>9} req/s "
+          f"{summary['items_per_s']:>10} items/s p50 {summary['p50_ms']:>8} ms "
+          f"p99 {summary['p99_ms']:>8} ms errors {summary['errors']} "
+          f"client CPU {summary['client_cpu_s']} s")
     return summary
+
+
+async def drive(args: argparse.Namespace, base_url: str, scenario: Scenario,
+                max_requests: int) -> dict[str, float]:
+    """The scenario through the chosen load generator, for `args.seconds` at most."""
+    if args.load_generator == "httpx":
+        return await run_httpx(base_url, scenario, concurrency=args.concurrency,
+                               seconds=args.seconds, max_requests=max_requests)
+    return await run_wrk(base_url, scenario, concurrency=args.concurrency,
+                         seconds=args.seconds, max_requests=max_requests,
+                         threads=args.wrk_threads)
+
+
+def load_generator(args: argparse.Namespace) -> str:
+    """What drove the load, for the results."""
+    if args.load_generator == "httpx":
+        return f"httpx (Python, in the bench process), {args.concurrency} connections"
+    threads = "thread" if args.wrk_threads == 1 else "threads"
+    return f"{wrk_version()}, {args.wrk_threads} {threads}, {args.concurrency} connections"
 
 
 async def _sample(server: Server) -> None:
@@ -52,55 +84,56 @@ async def _sample(server: Server) -> None:
         await asyncio.sleep(0.2)
 
 
-def _ok(status: int) -> bool:
-    return status in (200, 204)
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _row_scenarios(ds: Dataset, rows: int) -> dict[str, tuple[Callable[..., Any], int]]:
+def _spread(count: int, n: int) -> list[int]:
+    """Up to `n` numbers from 1 to `count`, evenly spread."""
+    n = max(1, min(n, count))
+    return [k * count // n + 1 for k in range(n)]
+
+
+def _list_scenario(ds: Dataset, rows: int, name: str = "list_100", **extra: str
+                   ) -> Scenario:
+    """Pages of 100 rows, every page of the table in turn (up to MAX_PATHS of them)."""
+    base = f"/api/database/rows/table/{ds.table_id}/"
+    paths = tuple(f"{base}?{urlencode({'size': 100, 'page': page, **extra})}"
+                  for page in _spread(max(1, rows // 100), MAX_PATHS))
+    return Scenario(name, paths, headers=ds.headers, items=100)
+
+
+def _row_scenarios(ds: Dataset, rows: int) -> dict[str, Scenario]:
+    """The row API scenarios on a table of `rows` rows; the write bodies vary, and
+    batch updates touch rows that exist."""
     headers = ds.headers
     base = f"/api/database/rows/table/{ds.table_id}/"
     rng = random.Random(3)
-    pages = max(1, rows // 100)
-
-    async def list_page(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.get(base, params={"size": 100, "page": i % pages + 1}, headers=headers)
-        return _ok(r.status_code)
-
-    async def list_page_names(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.get(base, params={"size": 100, "page": i % pages + 1,
-                                         "user_field_names": "true"}, headers=headers)
-        return _ok(r.status_code)
-
-    async def get_one(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.get(f"{base}{i % rows + 1}/", headers=headers)
-        return _ok(r.status_code)
-
-    async def create_one(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.post(base, params={"user_field_names": "true"},
-                            json=row_values(rng, 1000), headers=headers)
-        return _ok(r.status_code)
-
-    async def batch_create(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.post(f"{base}batch/", params={"user_field_names": "true"},
-                            json={"items": [row_values(rng, 1000) for _ in range(200)]},
-                            headers=headers)
-        return _ok(r.status_code)
-
-    async def batch_update(http: httpx.AsyncClient, i: int) -> bool:
+    names = "?user_field_names=true"
+    batch = f"{base}batch/{names}"
+    updates = []
+    for i in range(VARIANTS):
         start = (i * 200) % max(1, rows - 200) + 1
-        items = [{"id": start + k, "Amount": f"{rng.uniform(0, 999):.2f}", "Active": True}
-                 for k in range(200)]
-        r = await http.patch(f"{base}batch/", params={"user_field_names": "true"},
-                             json={"items": items}, headers=headers)
-        return _ok(r.status_code)
+        updates.append(_json({"items": [
+            {"id": start + k, "Amount": f"{rng.uniform(0, 999):.2f}", "Active": True}
+            for k in range(200)]}))
+    scenarios = [
+        _list_scenario(ds, rows),
+        _list_scenario(ds, rows, "list_100_user_field_names", user_field_names="true"),
+        Scenario("get_one", tuple(f"{base}{i}/" for i in _spread(rows, MAX_PATHS)),
+                 headers=headers),
+        Scenario("create_one", (f"{base}{names}",), "POST", tuple(
+            _json(row_values(rng, 1000)) for _ in range(VARIANTS)), headers=headers),
+        Scenario("batch_create_200", (batch,), "POST", tuple(
+            _json({"items": [row_values(rng, 1000) for _ in range(200)]})
+            for _ in range(VARIANTS)), headers=headers, items=200),
+        Scenario("batch_update_200", (batch,), "PATCH", tuple(updates), headers=headers,
+                 items=200),
+    ]
+    return {s.name: s for s in scenarios}
 
-    return {"list_100": (list_page, 100), "list_100_user_field_names": (list_page_names, 100),
-            "get_one": (get_one, 1), "create_one": (create_one, 1),
-            "batch_create_200": (batch_create, 200), "batch_update_200": (batch_update, 200)}
 
-
-def _big_scenarios(ds: Dataset) -> dict[str, tuple[Callable[..., Any], int]]:
-    headers = ds.headers
+def _big_scenarios(ds: Dataset) -> dict[str, Scenario]:
     base = f"/api/database/rows/table/{ds.table_id}/"
     filtered = {
         "user_field_names": "true", "size": 100, "order_by": "-Amount,Name",
@@ -110,28 +143,39 @@ def _big_scenarios(ds: Dataset) -> dict[str, tuple[Callable[..., Any], int]]:
         "filter__Due__date_is_after": "UTC?2021-01-01?exact_date",
         "filter__Due__date_is_before": "UTC?2025-12-31?exact_date",
     }
-
-    async def filtered_sorted(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.get(base, params=filtered, headers=headers)
-        return _ok(r.status_code)
-
-    async def search(http: httpx.AsyncClient, i: int) -> bool:
-        r = await http.get(base, params={"search": "cedar 4", "size": 100}, headers=headers)
-        return _ok(r.status_code)
-
-    return {"filtered_sorted_page": (filtered_sorted, 100), "search": (search, 100)}
+    search = {"search": "cedar 4", "size": 100}
+    scenarios = [
+        Scenario("filtered_sorted_page", (f"{base}?{urlencode(filtered)}",),
+                 headers=ds.headers, items=100),
+        Scenario("search", (f"{base}?{urlencode(search)}",), headers=ds.headers, items=100),
+    ]
+    return {s.name: s for s in scenarios}
 
 
-async def _warm_up(server: Server, scenarios: dict[str, tuple[Callable[..., Any], int]],
-                   uses: int = 25, settle_s: float = 20.0) -> float:
+def _floor_batch(ds: Dataset) -> Scenario:
+    """The floor's batch create: 200 rows of the plain fields (it has no links or
+    selects), varied values."""
+    rng = random.Random(1)
+    bodies = []
+    for _ in range(VARIANTS):
+        items = [{f"field_{ds.fields[k]}": v for k, v in row_values(rng, 1000).items()
+                  if k not in ("Status", "Customer")} for _ in range(200)]
+        bodies.append(_json({"items": items}))
+    return Scenario("floor batch_create_200",
+                    (f"/api/database/rows/table/{ds.table_id}/batch/",), "POST",
+                    tuple(bodies), items=200)
+
+
+async def _warm_up(server: Server, scenarios: dict[str, Scenario], uses: int = 25,
+                   settle_s: float = 20.0) -> float:
     """What a table in use has had before it is measured: its first search builds the
     search index (tens of seconds on a million rows), and repeated filters and sorts
     trigger the automatic indexes, built in the background (given `settle_s`)."""
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=server.base_url, timeout=900) as http:
-        for call, _ in scenarios.values():
+        for scenario in scenarios.values():
             for i in range(uses):
-                await call(http, i)
+                await send(http, scenario, i)
     await asyncio.sleep(settle_s)
     seconds = round(time.perf_counter() - started, 1)
     print(f"  warmed up in {seconds} s")
@@ -140,7 +184,9 @@ async def _warm_up(server: Server, scenarios: dict[str, tuple[Callable[..., Any]
 
 async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {"backend": backend, "date": date.today().isoformat(),
-                              "rows": args.rows, "big_rows": args.big_rows, "scenarios": []}
+                              "rows": args.rows, "big_rows": args.big_rows,
+                              "load_generator": load_generator(args),
+                              "seconds_per_scenario": args.seconds, "scenarios": []}
     with tempfile.TemporaryDirectory() as tmp:
         url, cleanup = await _database(backend, Path(tmp))
         env = {"GRIDBASE_DATA_DIR": str(Path(tmp) / "data"), "GRIDBASE_DATABASE_URL": url}
@@ -151,28 +197,17 @@ async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, An
                 rate = await asyncio.to_thread(load_rows, ds, args.rows)
                 report["load_rows_per_s"] = round(rate, 1)
                 print(f"  loaded {args.rows} rows at {rate:.0f} rows/s")
-                scenarios = _row_scenarios(ds, args.rows)
-                for name, (call, items) in scenarios.items():
-                    report["scenarios"].append(
-                        await _scenario(server, name, call, args, items))
+                for scenario in _row_scenarios(ds, args.rows).values():
+                    report["scenarios"].append(await _measure(server, scenario, args))
                 table = f"database_table_{ds.table_id}"
             with running(floor_command(url, table), {}, "/health/") as floor:
                 print(f"[{backend}] floor pid {floor.process.pid}")
                 floor_ds = Dataset(floor.base_url, ds.jwt, ds.table_id, ds.customers_id,
                                    ds.fields, ds.options)
-                plain = {f"field_{ds.fields[k]}": v for k, v in row_values(
-                    random.Random(1), 1000).items() if k not in ("Status", "Customer")}
-                floor_calls = _row_scenarios(floor_ds, args.rows)
-
-                async def floor_batch(http: httpx.AsyncClient, i: int) -> bool:
-                    r = await http.post(f"/api/database/rows/table/{ds.table_id}/batch/",
-                                        json={"items": [plain] * 200})
-                    return _ok(r.status_code)
-
                 report["floor"] = [
-                    await _scenario(floor, "floor list_100", floor_calls["list_100"][0], args,
-                                    100),
-                    await _scenario(floor, "floor batch_create_200", floor_batch, args, 200),
+                    await _measure(floor, _list_scenario(floor_ds, args.rows,
+                                                         "floor list_100"), args),
+                    await _measure(floor, _floor_batch(ds), args),
                 ]
             if args.big_rows:
                 with running(gridbase_command(), env, "/api/_health/") as server:
@@ -184,9 +219,9 @@ async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, An
                                           "peak_rss_mb": round(server.sample_rss(), 1)}
                     print(f"  loaded {args.big_rows} rows at {rate:.0f} rows/s")
                     report["big_warm_up_s"] = await _warm_up(server, _big_scenarios(big))
-                    for name, (call, items) in _big_scenarios(big).items():
-                        report["scenarios"].append(await _scenario(
-                            server, name, call, args, items, max_requests=args.big_requests))
+                    for scenario in _big_scenarios(big).values():
+                        report["scenarios"].append(await _measure(
+                            server, scenario, args, max_requests=args.big_requests))
         finally:
             await cleanup()
     _ratios(report)
@@ -223,12 +258,15 @@ def _markdown(report: dict[str, Any]) -> str:
     lines = [f"# gridbase bench, {report['backend']}, {report['date']}", "",
              f"{report['rows']} rows (and {report['big_rows']} for the big-table scenarios); "
              f"batch load {report.get('load_rows_per_s')} rows/s.", "",
+             f"Load generator: {report.get('load_generator', 'httpx')}; "
+             f"{report.get('seconds_per_scenario', '')} s per scenario at most (client CPU: "
+             "the load generator's CPU time during the scenario).", "",
              "| scenario | req/s | items/s | p50 ms | p99 ms | errors | peak RSS MB | "
-             "ratio to floor |", "|---|---|---|---|---|---|---|---|"]
+             "ratio to floor | client CPU s |", "|---|---|---|---|---|---|---|---|---|"]
     for s in report["scenarios"] + report.get("floor", []):
         lines.append(f"| {s['scenario']} | {s['requests_per_s']} | {s['items_per_s']} | "
                      f"{s['p50_ms']} | {s['p99_ms']} | {s['errors']} | {s['peak_rss_mb']} | "
-                     f"{s.get('floor_ratio', '')} |")
+                     f"{s.get('floor_ratio', '')} | {s.get('client_cpu_s', '')} |")
     if "big_load" in report:
         big = report["big_load"]
         lines += ["", f"Full load of {big['rows']} rows through the batch API: "
@@ -245,13 +283,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--big-requests", type=int, default=300)
+    parser.add_argument("--load-generator", choices=["wrk", "httpx"], default="wrk",
+                        help="wrk (default) leaves the CPU to the server; httpx runs here")
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--tag", default="", help="added to the results files' names")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for backend in args.backends.split(","):
         report = asyncio.run(_bench_backend(backend, args))
-        stem = RESULTS / f"{report['date']}-{backend}"
-        stem.with_suffix(".json").write_text(json.dumps(report, indent=2))
-        stem.with_suffix(".md").write_text(_markdown(report))
+        tag = f"-{args.tag}" if args.tag else ""
+        stem = f"{report['date']}-{backend}{tag}"
+        (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2))
+        (RESULTS / f"{stem}.md").write_text(_markdown(report))
         print(_markdown(report))
 
 
