@@ -66,7 +66,7 @@ test-postgres: $(STAMP) $(CODEGEN_STAMP) $(WEB_STAMP)
 		$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP) $(WEB_MODULES)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	cd web && npm run --silent typecheck
 
