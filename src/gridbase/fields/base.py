@@ -57,6 +57,9 @@ class FieldType:
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     has_column: ClassVar[bool] = True
+    # Values kept in other tables by `store` (links): a new row given none has none, so
+    # its JSON is `to_json(spec, None)` without reading anything back.
+    stored_outside: ClassVar[bool] = False
     searchable: ClassVar[bool] = True
     props: ClassVar[dict[str, PropSpec]] = {}
 

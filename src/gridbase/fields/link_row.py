@@ -100,6 +100,7 @@ class LinkRowFieldType(FieldType):
     type = "link_row"
     can_be_primary = False
     has_column = False
+    stored_outside = True
     props: ClassVar[dict[str, PropSpec]] = {
         "link_row_table_id": PropSpec(None, (int,), nullable=True),
         "link_row_table": PropSpec(None, (int,), nullable=True),

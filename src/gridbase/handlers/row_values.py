@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -130,12 +130,18 @@ def read_columns(table: TableSchema, fields: Sequence[FieldSpec]) -> list[str]:
 
 async def serialize_rows(
     ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]], user_field_names: bool,
-    fields: list[FieldSpec] | None = None,
+    fields: list[FieldSpec] | None = None, *, unset: Collection[int] = (),
 ) -> list[dict[str, Any]]:
-    """JSON rows: `id`, `order`, then one key per field in field order."""
+    """JSON rows: `id`, `order`, then one key per field in field order. `unset`: ids of
+    fields stored outside the rows that none of these (new) rows was given a value for."""
     fields = table.fields if fields is None else fields
     for spec in fields:
-        await field_type_registry.get(spec.type).load(ctx, spec, table, rows)
+        field_type = field_type_registry.get(spec.type)
+        if spec.id in unset:
+            for row in rows:
+                row[spec.column_name] = field_type.to_json(spec, None)
+        else:
+            await field_type.load(ctx, spec, table, rows)
     result = []
     for row in rows:
         out: dict[str, Any] = {"id": row["id"], "order": format_order(row["order"])}

@@ -178,9 +178,12 @@ async def create_rows(
                                        at_end=before_id is None)
         ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, values, new_rows=True)
-        await search_sync.rows_changed(svc, conn, table, ids, {f for v in values for f in v},
-                                       created=True)
-        created = await serialize_rows(ctx, table, stored, False)
+        given = {field_id for v in values for field_id, value in v.items()
+                 if value is not None and value != []}
+        await search_sync.rows_changed(svc, conn, table, ids, given, created=True)
+        unset = {spec.id for spec in table.fields if spec.id not in given
+                 and field_type_registry.get(spec.type).stored_outside}
+        created = await serialize_rows(ctx, table, stored, False, unset=unset)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
