@@ -94,15 +94,11 @@ class CountCache:
 
     def versions_read(self, table: TableSchema, rows: list[dict[str, Any]]
                       ) -> tuple[int, ...] | None:
-        """The versions `version_columns` read, taken out of the rows (None when the
-        page was empty or versions were not asked for)."""
+        """The versions `version_columns` read (None when the page was empty or versions
+        were not asked for). The rows keep the extra keys: serializing ignores them."""
         if self.max_bytes <= 0 or not rows:
             return None
-        tables = _dependencies(table)
-        found = versions_in_row(rows[0], tables)
-        for row in rows[1:]:
-            versions_in_row(row, tables)
-        return found
+        return versions_in_row(rows[0], _dependencies(table))
 
     async def count(self, conn: AsyncConnection, table: TableSchema,
                     where: sa.ColumnElement[bool] | None,

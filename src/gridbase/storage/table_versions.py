@@ -58,8 +58,8 @@ def version_columns(table_ids: tuple[int, ...]) -> tuple[sa.Label[int], ...]:
 
 
 def versions_in_row(row: dict[str, Any], table_ids: Sequence[int]) -> tuple[int, ...]:
-    """The versions `version_columns` put in a row, taken out of it."""
-    return tuple(int(row.pop(f"data_version_{t}")) for t in table_ids)
+    """The versions `version_columns` put in a row."""
+    return tuple(int(row[f"data_version_{t}"]) for t in table_ids)
 
 
 async def read_versions(conn: AsyncConnection, table_ids: Sequence[int]) -> tuple[int, ...]:
