@@ -17,9 +17,9 @@ async def _append(db: Any, *events: Event) -> list[int]:
     ids = []
     async with db.write() as conn:
         await event_log.lock(conn)
-        for event in events:
-            envelope = await event_log.append(conn, event)
-            assert envelope.id is not None
+        for envelope, event in zip(await event_log.append_all(conn, events), events,
+                                   strict=True):
+            assert envelope.id is not None and envelope.type == event.type
             ids.append(envelope.id)
     return ids
 

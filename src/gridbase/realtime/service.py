@@ -100,8 +100,8 @@ class Realtime:
         try:
             async with self.svc.db.write() as conn:
                 await event_log.lock(conn)
-                for event in events:
-                    await self._send(channel, await event_log.append(conn, event))
+                for envelope in await event_log.append_all(conn, events):
+                    await self._send(channel, envelope)
                     sent += 1
         except Exception:
             log.exception("could not log %d events; delivering them without event ids",
