@@ -169,3 +169,24 @@ async def api(client: httpx.AsyncClient) -> Api:
 @pytest.fixture
 async def other_api(client: httpx.AsyncClient) -> Api:
     return await signup(client, "Someone Else")
+
+
+@pytest.fixture(scope="module")
+async def second_app(database_url: str, app: Any,
+                     tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
+    """Another instance on the same database: its own schema and count caches, as a
+    second worker process has."""
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("second"),
+                             database_url=database_url,
+                             secret_key=app.state.services.settings.secret_key)
+    instance = create_app(settings)
+    yield instance
+    await instance.state.services.db.dispose()
+
+
+@pytest.fixture
+async def second(second_app: Any, api: Api) -> AsyncIterator[Api]:
+    """The same user, talking to the second instance."""
+    transport = httpx.ASGITransport(app=second_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Api(http, api.token, api.user, api.password)

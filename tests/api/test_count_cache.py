@@ -5,7 +5,7 @@ repeated count is answered without counting again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,34 +15,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from gridbase.app import create_app
 from gridbase.config import load_settings
 from gridbase.handlers import row_query, view_rows
 from gridbase.storage import schema as meta
 from tests.conftest import Api, signup
 
 ROWS = "/api/database/rows/table"
-
-
-@pytest.fixture(scope="module")
-async def second_app(database_url: str, app: Any,
-                     tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
-    """Another instance on the same database: its own schema and count caches, as a
-    second worker process has."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("second"),
-                             database_url=database_url,
-                             secret_key=app.state.services.settings.secret_key)
-    instance = create_app(settings)
-    yield instance
-    await instance.state.services.db.dispose()
-
-
-@pytest.fixture
-async def second(second_app: Any, api: Api) -> AsyncIterator[Api]:
-    """The same user, talking to the second instance."""
-    transport = httpx.ASGITransport(app=second_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield Api(http, api.token, api.user, api.password)
 
 
 @pytest.fixture

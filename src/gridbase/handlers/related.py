@@ -10,7 +10,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.model import TableSchema
 from gridbase.storage.schemas import SchemaCache, link_targets
 
-__all__ = ["table_with_related", "with_related"]
+__all__ = ["cached_with_related", "table_with_related", "with_related"]
 
 
 async def with_related(schemas: SchemaCache, conn: AsyncConnection, table: TableSchema
@@ -40,3 +40,16 @@ async def table_with_related(schemas: SchemaCache, conn: AsyncConnection, table_
     if missing:
         found.update(await schemas.get_many(conn, missing))
     return replace(table, related={t: found[t] for t in targets if t in found})
+
+
+def cached_with_related(schemas: SchemaCache, table_id: int) -> TableSchema | None:
+    """The table's cached schema with its linked tables' cached schemas, unchecked; None
+    unless all of them are cached. The caller confirms them (`schema_version_columns`)."""
+    table = schemas.peek(table_id)
+    if table is None:
+        return None
+    targets = link_targets(table)
+    related = {t: found for t in targets if (found := schemas.peek(t)) is not None}
+    if len(related) != len(targets):
+        return None
+    return replace(table, related=related) if targets else table

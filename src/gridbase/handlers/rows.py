@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.errors import ApiError, body_error, field_error
@@ -14,7 +16,7 @@ from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers import search, search_sync
 from gridbase.handlers.policy import Actor, require
-from gridbase.handlers.related import table_with_related
+from gridbase.handlers.related import cached_with_related, table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
 from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import (
@@ -27,6 +29,7 @@ from gridbase.handlers.row_values import (
 from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
+from gridbase.storage.schemas import schema_version_columns, schemas_current
 from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
@@ -38,6 +41,9 @@ __all__ = [
     "move_row",
     "update_rows",
 ]
+
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -61,21 +67,68 @@ async def _table(
     return table
 
 
+class _Unconfirmed(Exception):
+    """A read on cached schemas could not confirm them: they were stale, or the page it
+    would have confirmed them with was empty."""
+
+
+async def _trusted_table(svc: Services, conn: AsyncConnection, actor: Actor, table_id: int,
+                         operation: str) -> TableSchema | None:
+    """The cached schemas (table and linked tables), once the actor may do `operation`;
+    None when not all are cached. Unchecked: the caller's row SELECT confirms them."""
+    table = cached_with_related(svc.schemas, table_id)
+    if table is not None:
+        await require(conn, actor, operation, table.workspace_id,
+                      database_id=table.database_id, table_id=table.id)
+    return table
+
+
+def _schemas_of(table: TableSchema) -> dict[int, TableSchema]:
+    return {table.id: table, **table.related}
+
+
+def _confirming(table: TableSchema, trusted: bool) -> tuple[sa.Label[Any], ...]:
+    return schema_version_columns(tuple(sorted(_schemas_of(table)))) if trusted else ()
+
+
+def _confirm(table: TableSchema, trusted: bool, rows: list[dict[str, Any]]) -> None:
+    if trusted and not (rows and schemas_current(rows[0], _schemas_of(table))):
+        raise _Unconfirmed
+
+
+async def _on_trusted_schemas(read: Callable[[bool], Awaitable[_T]]) -> _T:
+    """A row read trusting the cached schemas, which its own SELECT confirms (saving a
+    statement); read again the usual way when they were stale, could not be confirmed,
+    or the read failed: a stale schema can name a column that is gone or miss a field
+    a filter names, so only the second read's errors are the answer."""
+    try:
+        return await read(True)
+    except (_Unconfirmed, ApiError, sa.exc.DBAPIError):
+        pass
+    return await read(False)
+
+
 async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery) -> RowPage:
     try:
-        return await _list_rows(svc, actor, table_id, query, build_index=True)
+        return await _on_trusted_schemas(
+            lambda trusted: _list_rows(svc, actor, table_id, query, True, trusted))
     except search.IndexNotReady:
         await search.build_index(svc, table_id)
-    return await _list_rows(svc, actor, table_id, query, build_index=False)
+    return await _on_trusted_schemas(
+        lambda trusted: _list_rows(svc, actor, table_id, query, False, trusted))
 
 
 async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
-                     build_index: bool) -> RowPage:
+                     build_index: bool, trusted: bool) -> RowPage:
     # A search sets its planning mode for its own transaction (`search.use_index`);
     # other listings skip BEGIN/COMMIT.
     searching = bool(search.search_terms(query.search, query.search_mode))
     async with svc.db.read(snapshot=searching) as conn:
-        table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        table = await _trusted_table(svc, conn, actor, table_id, "table.rows.read") \
+            if trusted else None
+        if table is None:
+            trusted = False
+            table = await _table(svc, conn, actor, table_id, "table.rows.read")
         indexed = await search.use_index(conn, table, query.search, query.search_mode,
                                          build=build_index)
         compiled = compile_query(table, query, svc.db.dialect, indexed)
@@ -83,13 +136,15 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
                                     query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
-        svc.indexes.note(table, compiled.uses)
         rows = await sql.select_rows(
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=(query.page - 1) * query.size,
             columns=read_columns(table, compiled.fields),
-            extra=() if query.exclude_count else svc.counts.version_columns(table),
+            extra=_confirming(table, trusted) + (
+                () if query.exclude_count else svc.counts.version_columns(table)),
         )
+        _confirm(table, trusted, rows)
+        svc.indexes.note(table, compiled.uses)
         count = None if query.exclude_count else await svc.counts.count(
             conn, table, compiled.where, compiled.count_from,
             svc.counts.versions_read(table, rows))
@@ -101,14 +156,19 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
 
 async def _fetch(
     ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
+    *, trusted: bool = False,
 ) -> list[dict[str, Any]]:
     """The rows of these ids that exist, serialized, in the order of `ids`; so it also
-    tells which ids exist (an id beyond the 32-bit id column names no row)."""
+    tells which ids exist (an id beyond the 32-bit id column names no row). `trusted`:
+    the schemas came from the cache unchecked, and the SELECT confirms them."""
     storable = [i for i in ids if 0 < i < 2**31]
     if not storable:
+        _confirm(table, trusted, [])
         return []
     rows = await sql.select_rows(ctx.conn, table.sa_table,
-                                 where=sql.id_in(table.sa_table.c.id, storable, ctx.dialect))
+                                 where=sql.id_in(table.sa_table.c.id, storable, ctx.dialect),
+                                 extra=_confirming(table, trusted))
+    _confirm(table, trusted, rows)
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
     return await serialize_rows(ctx, table, ordered, user_field_names)
@@ -118,10 +178,23 @@ async def get_row(
     svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool,
     join: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
+    return await _on_trusted_schemas(lambda trusted: _get_row(
+        svc, actor, table_id, row_id, user_field_names, join or [], trusted))
+
+
+async def _get_row(
+    svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool,
+    join: list[tuple[str, str]], trusted: bool,
+) -> dict[str, Any]:
     async with svc.db.read(snapshot=False) as conn:
-        table = await _table(svc, conn, actor, table_id, "table.rows.read")
-        joins = await resolve_joins(svc, conn, actor, table, join or [], user_field_names)
-        rows = await _fetch(svc.field_context(conn, table), table, [row_id], user_field_names)
+        table = await _trusted_table(svc, conn, actor, table_id, "table.rows.read") \
+            if trusted else None
+        if table is None:
+            trusted = False
+            table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        joins = await resolve_joins(svc, conn, actor, table, join, user_field_names)
+        rows = await _fetch(svc.field_context(conn, table), table, [row_id], user_field_names,
+                            trusted=trusted)
         if not rows:
             raise _missing([row_id], quoted=True)
         await add_joined_values(svc, conn, joins, rows, user_field_names)

@@ -6,7 +6,9 @@ version than it cached rebuilds the table, so several workers stay consistent.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,13 +20,29 @@ from gridbase.storage.rows import id_in
 from gridbase.storage.table_versions import bump_data_version
 from gridbase.storage.user_tables import build_table
 
-__all__ = ["SchemaCache", "bump_version", "link_targets"]
+__all__ = ["SchemaCache", "bump_version", "link_targets", "schema_version_columns",
+           "schemas_current"]
 
 
 def link_targets(table: TableSchema) -> list[int]:
     """The tables the link fields of `table` point to."""
     return sorted({int(spec.props["link_row_table_id"]) for spec in table.fields
                    if spec.type == "link_row" and spec.props.get("link_row_table_id")})
+
+
+@functools.lru_cache(maxsize=1024)
+def schema_version_columns(table_ids: tuple[int, ...]) -> tuple[sa.Label[Any], ...]:
+    """The tables' schema versions as columns a row SELECT can carry: a read that
+    trusted cached schemas learns from its own statement whether they were current."""
+    return tuple(sa.select(meta.tables.c.schema_version).where(meta.tables.c.id == t)
+                 .scalar_subquery().label(f"schema_version_{t}") for t in table_ids)
+
+
+def schemas_current(row: dict[str, Any], schemas: dict[int, TableSchema]) -> bool:
+    """Whether the versions `schema_version_columns` read into `row` are those of
+    `schemas` (a deleted table reads as NULL, which is no version)."""
+    return all(row.get(f"schema_version_{t}") == schema.version
+               for t, schema in schemas.items())
 
 
 async def bump_version(conn: AsyncConnection, table_id: int) -> None:
@@ -111,6 +129,10 @@ class SchemaCache:
             self._cache[head.id] = schema
             found[head.id] = schema
         return found
+
+    def peek(self, table_id: int) -> TableSchema | None:
+        """The cached schema as it is, unchecked (see `schema_version_columns`)."""
+        return self._cache.get(table_id)
 
     def cached_links(self, table_id: int) -> list[int]:
         """Tables the cached schema of `table_id` links to (a guess: it may be stale)."""
