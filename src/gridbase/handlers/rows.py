@@ -161,13 +161,7 @@ async def _fetch(
     """The rows of these ids that exist, serialized, in the order of `ids`; so it also
     tells which ids exist (an id beyond the 32-bit id column names no row). `trusted`:
     the schemas came from the cache unchecked, and the SELECT confirms them."""
-    storable = [i for i in ids if 0 < i < 2**31]
-    if not storable:
-        _confirm(table, trusted, [])
-        return []
-    rows = await sql.select_rows(ctx.conn, table.sa_table,
-                                 where=sql.id_in(table.sa_table.c.id, storable, ctx.dialect),
-                                 extra=_confirming(table, trusted))
+    rows = await sql.select_by_ids(ctx.conn, table.sa_table, ids, _confirming(table, trusted))
     _confirm(table, trusted, rows)
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]

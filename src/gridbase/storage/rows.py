@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TextualSelect
 
 from gridbase.clock import now
+from gridbase.storage.direct_reads import can_read_directly, read_directly
 
 __all__ = [
     "count_rows",
@@ -23,6 +24,7 @@ __all__ = [
     "insert_rows",
     "orders_before",
     "renumber",
+    "select_by_ids",
     "select_rows",
     "update_rows",
 ]
@@ -84,8 +86,11 @@ async def select_rows(
     """Rows as dicts by column name; `columns` limits what is read (default: all);
     `extra` adds labelled columns to every row (values read with the rows)."""
     if where is None and not order_by and limit is not None:
-        result = await conn.execute(_plain_page(table, columns, extra),
-                                    {"page_limit": limit, "page_offset": offset})
+        page = _plain_page(table, columns, extra)
+        params = {"page_limit": limit, "page_offset": offset}
+        if can_read_directly(conn):
+            return await read_directly(conn, page, params)
+        result = await conn.execute(page, params)
     else:
         query = _selected(table, columns).add_columns(*extra)
         if where is not None:
@@ -94,6 +99,37 @@ async def select_rows(
         if limit is not None:
             query = query.limit(limit).offset(offset)
         result = await conn.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
+_by_ids: weakref.WeakKeyDictionary[sa.Table, dict[tuple[Any, ...], sa.Select[Any]]] = (
+    weakref.WeakKeyDictionary())
+
+
+async def select_by_ids(
+    conn: AsyncConnection, table: sa.Table, ids: Sequence[int],
+    extra: Sequence[sa.Label[Any]] = (),
+) -> list[dict[str, Any]]:
+    """The rows of these ids (within the id column's range), every column, with `extra`
+    labelled columns; one statement built per table for any number of ids."""
+    storable = [i for i in ids if 0 < i < 2**31]
+    if not storable:
+        return []
+    one = len(storable) == 1
+    by_extra = _by_ids.setdefault(table, {})
+    key = (one, *(e.name for e in extra))
+    statement = by_extra.get(key)
+    if statement is None:
+        statement = sa.select(table).add_columns(*extra).where(
+            table.c.id == sa.bindparam("row_id") if one
+            else ids_param(table.c.id, "row_ids", conn.dialect.name))
+        by_extra[key] = statement
+    params: dict[str, Any] = {"row_id": storable[0]} if one else {"row_ids": storable}
+    if can_read_directly(conn) and (one or conn.dialect.name == "postgresql"):
+        # SQLite's list of ids is an expanding parameter, rendered per execution.
+        return await read_directly(conn, statement, params)
+    result = await conn.execute(statement, params)
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
