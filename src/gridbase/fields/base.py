@@ -8,8 +8,9 @@ Types that store nothing in the row's own table (links) override the async hooks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
@@ -20,9 +21,13 @@ from gridbase.fields.model import FieldSpec, TableSchema
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
 
-__all__ = ["READ_ONLY_MESSAGE", "CellError", "FieldType", "PropSpec"]
+__all__ = ["READ_ONLY_MESSAGE", "CellError", "CellParser", "FieldType", "PropSpec"]
 
 READ_ONLY_MESSAGE = "Field of type {type} is read only and should not be set manually."
+
+
+CellParser = Callable[[Any], Any]
+"""One field's `to_db`: a request value in, the stored value out (or `CellError`)."""
 
 
 class CellError(Exception):
@@ -57,9 +62,6 @@ class FieldType:
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     has_column: ClassVar[bool] = True
-    # Values kept in other tables by `store` (links): a new row given none has none, so
-    # its JSON is `to_json(spec, None)` without reading anything back.
-    stored_outside: ClassVar[bool] = False
     searchable: ClassVar[bool] = True
     props: ClassVar[dict[str, PropSpec]] = {}
 
@@ -116,6 +118,12 @@ class FieldType:
         """Validate one JSON value from a request and return what is stored."""
         return value
 
+    def parser(self, spec: FieldSpec) -> CellParser:
+        """`to_db` for one field, made once per batch: a row write calls it for every
+        cell. Types override it with a fast path for the usual values, which must give
+        exactly what `to_db` gives, and leave everything else to `to_db`."""
+        return partial(self.to_db, spec)
+
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         """Turn one stored value into its JSON form."""
         return value
@@ -164,12 +172,14 @@ class FieldType:
     ) -> list[Any | CellError]:
         """Validate a batch of values (one per row); each result is a stored value or the
         `CellError` refusing it. Lookups needing SQL happen here, once per batch."""
+        parse = self.parser(spec)
         results: list[Any | CellError] = []
+        append = results.append
         for value in values:
             try:
-                results.append(self.to_db(spec, value))
+                append(parse(value))
             except CellError as error:
-                results.append(error)
+                append(error)
         return results
 
     async def extra_json(self, ctx: FieldContext, spec: FieldSpec) -> dict[str, Any]:
@@ -183,6 +193,18 @@ class FieldType:
         source = self.source_column(spec)
         for row in rows:
             row[spec.column_name] = self.to_json(spec, row.get(source))
+
+    async def load_written(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]],
+        values: Sequence[Any] | None, before: Sequence[Any] | None,
+    ) -> None:
+        """`load` for rows this request has just written. `values`: each row's stored
+        value of this field as `prepare` made it, None for a row not given one (a new
+        row then has the default), or None for all when the field was not written;
+        `before`: each row's JSON of this field before an update, None for new rows.
+        Types storing values elsewhere (links) build the JSON from these instead of
+        reading back what they wrote; the others read the row as usual."""
+        await self.load(ctx, spec, table, rows)
 
     async def store(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, values: dict[int, Any],

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import CellError, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 
 __all__ = ["BooleanFieldType", "parse_boolean"]
@@ -56,6 +56,14 @@ class BooleanFieldType(FieldType):
         if value is None:
             raise CellError("This field may not be null.", "null")
         return parse_boolean(value)
+
+    def parser(self, spec: FieldSpec) -> CellParser:
+        slow = self.to_db
+
+        def parse(value: Any) -> Any:
+            return value if value.__class__ is bool else slow(spec, value)
+
+        return parse
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return bool(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +21,9 @@ class FieldContext:
     # Schemas already checked in this request (row reads and writes, which change no
     # schema): each is looked up once, not once per field and step. None: no memo.
     known: dict[int, TableSchema] | None = field(default=None)
+    # What field types read while validating this request's values, for their own later
+    # steps in it (a link write keeps the linked rows it checked, to show them).
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     async def schema(self, table_id: int) -> TableSchema:
         if self.known is not None and table_id in self.known:

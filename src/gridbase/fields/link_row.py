@@ -7,6 +7,7 @@ is the linked row's primary field as text; writing takes row ids or primary text
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Sequence
 from decimal import Decimal
@@ -76,6 +77,58 @@ def _links_query(relation: Relation, target: sa.Table, wanted: tuple[str, ...], 
     return statement
 
 
+# The query reading linked rows by id (the columns a link cell shows), built once per
+# target table object and column choice.
+_targets_queries: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], sa.Select[Any]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _targets_query(target: sa.Table, wanted: tuple[str, ...], dialect: str) -> sa.Select[Any]:
+    by_key = _targets_queries.setdefault(target, {})
+    statement = by_key.get(wanted)
+    if statement is None:
+        statement = by_key[wanted] = sa.select(*(target.c[name] for name in wanted)).where(
+            ids_param(target.c.id, "target_ids", dialect))
+    return statement
+
+
+@functools.lru_cache(maxsize=4096)
+def _pairs_insert(relation: Relation) -> sa.TextClause:
+    """PostgreSQL: a batch of links as one statement, one array per side."""
+    name = relation.table.name.replace('"', '""')
+    return sa.text(f'INSERT INTO "{name}" ({relation.own}, {relation.other}) '
+                   "SELECT * FROM unnest(CAST(:own AS INTEGER[]), CAST(:other AS INTEGER[]))")
+
+
+def _shown_columns(target: TableSchema) -> tuple[str, ...]:
+    """The columns of a linked row that its cell item needs: id, order and what its
+    primary field reads."""
+    wanted = ["id", "order"]
+    primary = target.primary
+    if primary is not None:
+        primary_type = _field_type(primary.type)
+        wanted += [name for name in dict.fromkeys(
+            (primary_type.source_column(primary), primary.column_name))
+            if name in target.sa_table.c and name not in wanted]
+    return tuple(wanted)
+
+
+async def _cell_items(ctx: FieldContext, target: TableSchema, rows: list[dict[str, Any]]
+                      ) -> dict[int, dict[str, Any]]:
+    """The item each linked row shows in a cell, `{id, value, order}`, by id; `rows`
+    hold `_shown_columns` and are turned into JSON in place."""
+    primary = target.primary
+    if primary is None:
+        return {row["id"]: {"id": row["id"], "value": "", "order": _format_order(row["order"])}
+                for row in rows}
+    primary_type = _field_type(primary.type)
+    await primary_type.load(ctx, primary, target, rows)
+    return {row["id"]: {"id": row["id"],
+                        "value": primary_type.to_text(primary, row[primary.column_name]),
+                        "order": _format_order(row["order"])}
+            for row in rows}
+
+
 def _requested_items(value: Any) -> list[Any] | CellError:
     """A request value as a list of ids (int) and primary texts (str), or why not."""
     if isinstance(value, bool):
@@ -100,7 +153,6 @@ class LinkRowFieldType(FieldType):
     type = "link_row"
     can_be_primary = False
     has_column = False
-    stored_outside = True
     props: ClassVar[dict[str, PropSpec]] = {
         "link_row_table_id": PropSpec(None, (int,), nullable=True),
         "link_row_table": PropSpec(None, (int,), nullable=True),
@@ -351,12 +403,16 @@ class LinkRowFieldType(FieldType):
                 found.setdefault(text, row_id)
         return found
 
-    async def _existing(self, ctx: FieldContext, target_id: int, ids: set[int]) -> set[int]:
-        target = user_table(target_id)
-        found: set[int] = set()
+    async def _linkable(self, ctx: FieldContext, target: TableSchema, ids: set[int]
+                        ) -> dict[int, dict[str, Any]]:
+        """The rows of `target` among `ids`, with the columns their cell items show."""
+        wanted = _shown_columns(target)
+        statement = _targets_query(target.sa_table, wanted, ctx.dialect)
+        found: dict[int, dict[str, Any]] = {}
         for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
-            found.update((await ctx.conn.scalars(
-                sa.select(target.c.id).where(id_in(target.c.id, chunk, ctx.dialect)))).all())
+            result = await ctx.conn.execute(statement, {"target_ids": chunk})
+            for values in result.all():
+                found[values[0]] = dict(zip(wanted, values, strict=True))
         return found
 
     async def prepare(
@@ -366,11 +422,14 @@ class LinkRowFieldType(FieldType):
         lists = [items for items in shaped if not isinstance(items, CellError)]
         texts = {i for items in lists for i in items if isinstance(i, str)}
         target_id = int(spec.props["link_row_table_id"])
-        names = await self._ids_for_texts(ctx, await ctx.schema(target_id), texts)
+        target = await ctx.schema(target_id)
+        names = await self._ids_for_texts(ctx, target, texts)
         numbers = {int(t) for t in texts - set(names) if t.isdigit()}
         ids = {i for items in lists for i in items if isinstance(i, int)} | numbers
-        existing = await self._existing(ctx, target_id, ids) if ids else set()
-        existing.update(names.values())
+        linkable = await self._linkable(ctx, target, ids | set(names.values())) \
+            if ids or names else {}
+        ctx.memo[("linked_rows", spec.id)] = linkable  # for `load_written`
+        existing = set(linkable)
         multiple = spec.props.get("link_row_multiple_relationships", True)
         results: list[Any | CellError] = []
         for items in shaped:
@@ -408,6 +467,12 @@ class LinkRowFieldType(FieldType):
         for chunk in ([] if new_rows else chunks(list(given))):
             await ctx.conn.execute(relation.table.delete().where(
                 id_in(relation.own_column, chunk, ctx.dialect)))
+        if ctx.dialect == "postgresql":
+            own = [row_id for row_id, ids in given.items() for _ in ids]
+            if own:
+                others = [other for ids in given.values() for other in ids]
+                await ctx.conn.execute(_pairs_insert(relation), {"own": own, "other": others})
+            return
         pairs = [{relation.own: row_id, relation.other: other}
                  for row_id, ids in given.items() for other in ids]
         if pairs:
@@ -424,16 +489,9 @@ class LinkRowFieldType(FieldType):
             return
         relation = relation_of(spec)
         target_schema = await ctx.schema(int(spec.props["link_row_table_id"]))
-        target = target_schema.sa_table
-        primary = target_schema.primary
-        primary_type = _field_type(primary.type) if primary is not None else None
-        wanted = ["id", "order"]
-        if primary is not None and primary_type is not None:
-            wanted += [name for name in dict.fromkeys(
-                (primary_type.source_column(primary), primary.column_name))
-                if name in target.c and name not in wanted]
+        wanted = _shown_columns(target_schema)
         linked: dict[int, dict[str, Any]] = {}
-        statement = _links_query(relation, target, tuple(wanted), ctx.dialect)
+        statement = _links_query(relation, target_schema.sa_table, wanted, ctx.dialect)
         for chunk in chunks(row_ids):
             result = await ctx.conn.execute(statement, {"own_ids": chunk})
             for own, *values in result.all():
@@ -441,21 +499,46 @@ class LinkRowFieldType(FieldType):
                 links[own].append(other)
                 if other not in linked:
                     linked[other] = dict(zip(wanted, values, strict=True))
-        targets = list(linked.values())
-        if primary is not None and primary_type is not None:
-            await primary_type.load(ctx, primary, target_schema, targets)
-        items = {
-            row["id"]: {
-                "id": row["id"],
-                "value": primary_type.to_text(primary, row[primary.column_name])
-                if primary is not None and primary_type is not None else "",
-                "order": _format_order(row["order"]),
-            }
-            for row in targets
-        }
+        items = await _cell_items(ctx, target_schema, list(linked.values()))
         for row in rows:
             # cells linking the same row share its (never changed) JSON object
             row[spec.column_name] = [items[other] for other in links[row["id"]]]
+
+    async def load_written(
+        self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]],
+        values: Sequence[Any] | None, before: Sequence[Any] | None,
+    ) -> None:
+        """Links written to every row are the ids `prepare` checked, and it kept those
+        rows' columns: the cells are built from them, in the linked table's order, with
+        no query; links an update left alone are what they were before it. A link to
+        the table itself is read back (the write may change what its rows show)."""
+        target_id = int(spec.props["link_row_table_id"])
+        if target_id == table.id:
+            await self.load(ctx, spec, table, rows)
+        elif values is None and before is not None:
+            for row, cell in zip(rows, before, strict=True):
+                row[spec.column_name] = cell
+        elif values is not None and (before is None or all(v is not None for v in values)):
+            await self._show_written(ctx, spec, target_id, rows, values)
+        else:
+            await self.load(ctx, spec, table, rows)
+
+    async def _show_written(self, ctx: FieldContext, spec: FieldSpec, target_id: int,
+                            rows: list[dict[str, Any]], values: Sequence[Any]) -> None:
+        checked: dict[int, dict[str, Any]] | None = ctx.memo.get(("linked_rows", spec.id))
+        wanted = {other for ids in values if ids for other in ids}
+        if checked is None or not wanted <= checked.keys():
+            target = await ctx.schema(target_id)
+            checked = {**(checked or {}), **await self._linkable(ctx, target, wanted)}
+        target = await ctx.schema(target_id)
+        items = await _cell_items(ctx, target, [dict(checked[other]) for other in wanted
+                                                if other in checked])
+        place = {other: (checked[other]["order"], other) for other in items}
+        for row, ids in zip(rows, values, strict=True):
+            # cells linking the same row share its (never changed) JSON object
+            row[spec.column_name] = [items[other] for other in sorted(
+                (other for other in ids if other in place), key=place.__getitem__)
+            ] if ids else []
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return value if isinstance(value, list) else []

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import partial
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
 from gridbase.errors import body_error, field_error
-from gridbase.fields.base import CellError, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.number_column import ExactDecimal, numeric_sort_key
 from gridbase.storage.sql_functions import FormatDecimal
@@ -166,6 +167,26 @@ class NumberFieldType(FieldType):
         number = _quantize(number, places)
         return abs(number) if number.is_zero() else number
 
+    def parser(self, spec: FieldSpec) -> CellParser:
+        """Plain non-negative numbers that fit the places skip `to_db`'s checks (they
+        pass them all) and quantize exactly; the rest goes through `to_db`."""
+        slow = self.to_db
+        places = self._places(spec)
+        if spec.props.get("number_prefix") or spec.props.get("number_suffix"):
+            return partial(slow, spec)
+        plain = re.compile(rf"[0-9]{{1,{MAX_WHOLE_DIGITS}}}"
+                           + (rf"(?:\.[0-9]{{1,{places}}})?" if places else "")).fullmatch
+        quantum = Decimal(1).scaleb(-places)
+        largest = 10**MAX_WHOLE_DIGITS
+
+        def parse(value: Any) -> Any:
+            cls = value.__class__
+            if (cls is str and plain(value) is not None) or (cls is int and 0 <= value < largest):
+                return Decimal(value).quantize(quantum, ROUND_HALF_UP, _EXACT)
+            return slow(spec, value)
+
+        return parse
+
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else self._format(spec, Decimal(value))
 
@@ -246,6 +267,17 @@ class RatingFieldType(FieldType):
         if number > maximum:
             raise CellError(f"Ensure this value is less than or equal to {maximum}.", "max_value")
         return number
+
+    def parser(self, spec: FieldSpec) -> CellParser:
+        slow = self.to_db
+        maximum = self._maximum(spec)
+
+        def parse(value: Any) -> Any:
+            if value.__class__ is int and 0 <= value <= maximum:
+                return value
+            return slow(spec, value)
+
+        return parse
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return int(value or 0)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import CellError, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 
 __all__ = [
@@ -74,6 +74,16 @@ class TextFieldType(FieldType):
     def to_db(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else _check(clean_text(value), [])
 
+    def parser(self, spec: FieldSpec) -> CellParser:
+        slow = self.to_db
+
+        def parse(value: Any) -> Any:
+            if value.__class__ is str and "\x00" not in value:
+                return value.strip()
+            return slow(spec, value)
+
+        return parse
+
     def default_value(self, spec: FieldSpec) -> Any:
         return spec.props.get("text_default") or None
 
@@ -128,6 +138,21 @@ class _PatternTextFieldType(FieldType):
                 "max_length",
             ))
         return _check(text, problems)
+
+    def parser(self, spec: FieldSpec) -> CellParser:
+        slow = self.to_db
+        fits = self.pattern.fullmatch
+        longest = self.max_length
+
+        def parse(value: Any) -> Any:
+            if value.__class__ is str and "\x00" not in value:
+                text = value.strip()
+                if text == "" or (fits(text) is not None
+                                  and (longest is None or len(text) <= longest)):
+                    return text
+            return slow(spec, value)
+
+        return parse
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return "" if value is None else value

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import weakref
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+
+import sqlalchemy as sa
 
 from gridbase.errors import ApiError, body_error, field_error
 from gridbase.fields.base import READ_ONLY_MESSAGE, CellError
@@ -13,11 +16,14 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 
 __all__ = [
+    "NewRows",
     "ParsedRows",
     "format_order",
+    "new_rows",
     "parse_rows",
     "read_columns",
     "serialize_rows",
+    "serialize_written",
     "with_field_names",
 ]
 
@@ -36,59 +42,109 @@ def not_a_dict(value: Any) -> ApiError:
 
 
 class ParsedRows:
-    """Validated values of several rows: per row, the stored value of each given field."""
+    """Validated values of several rows, by field: for each field given in some rows,
+    those rows' positions and the stored values, in the same order."""
 
     def __init__(self, count: int) -> None:
-        self.values: list[dict[int, Any]] = [{} for _ in range(count)]
+        self.count = count
+        self.columns: dict[int, tuple[list[int], list[Any]]] = {}
+
+    @property
+    def values(self) -> list[dict[int, Any]]:
+        """Per row, the stored value of each given field (fields in table order)."""
+        rows: list[dict[int, Any]] = [{} for _ in range(self.count)]
+        for field_id, (positions, values) in self.columns.items():
+            for position, value in zip(positions, values, strict=True):
+                rows[position][field_id] = value
+        return rows
+
+    @property
+    def written(self) -> set[int]:
+        """The fields given in at least one row."""
+        return set(self.columns)
 
 
-def _collect(
-    table: TableSchema, item: Any, user_field_names: bool, errors: dict[str, Any]
-) -> dict[int, Any]:
-    """The raw values of known fields in one request item; read-only writes fail here."""
-    if not isinstance(item, dict):
-        raise not_a_dict(item)
-    raw: dict[int, Any] = {}
-    index = table.by_name if user_field_names else table.by_column
-    for key, value in item.items():
-        spec = index.get(key)
-        if spec is None and not user_field_names:
-            spec = table.lookup(key, False)  # other spellings of an id: field_012
-        if spec is None:
-            continue
-        field_type = field_type_registry.get(spec.type)
-        if field_type.read_only:
-            if value is None:
-                errors[key] = field_error("This field may not be null.", "null")
-                continue
-            raise body_error(READ_ONLY_MESSAGE.format(type=spec.type))
-        raw[spec.id] = value
-    return raw
+# Request keys of a table's fields, built once per table object (one per schema
+# version): the slot of the field in `table.fields`, or -1 for a read-only field.
+_KeySlots = dict[str, int]
+_key_slots: weakref.WeakKeyDictionary[sa.Table, dict[bool, _KeySlots]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _slots(table: TableSchema, user_field_names: bool) -> _KeySlots:
+    by_names = _key_slots.setdefault(table.sa_table, {})
+    slots = by_names.get(user_field_names)
+    if slots is None:
+        slots = by_names[user_field_names] = {
+            (spec.name if user_field_names else spec.column_name):
+                -1 if field_type_registry.get(spec.type).read_only else position
+            for position, spec in enumerate(table.fields)}
+    return slots
+
+
+def _gather(
+    table: TableSchema, items: Sequence[Any], user_field_names: bool,
+    item_errors: list[dict[str, Any]],
+) -> list[tuple[list[int], list[Any]]]:
+    """The raw values of known fields in request items, per field (positions and values),
+    in one pass over the items in order; read-only writes fail here."""
+    slots = _slots(table, user_field_names)
+    fields = table.fields
+    columns: list[tuple[list[int], list[Any]]] = [([], []) for _ in fields]
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise not_a_dict(item)
+        for key, value in item.items():
+            slot = slots.get(key)
+            if slot is None:
+                spec = None if user_field_names else table.lookup(key, False)  # field_012
+                if spec is None:
+                    continue
+                slot = slots[spec.column_name]
+            if slot < 0:
+                if value is None:
+                    item_errors[index][key] = field_error("This field may not be null.", "null")
+                    continue
+                spec = table.by_name[key] if user_field_names else (
+                    table.by_column.get(key) or table.lookup(key, False))
+                assert spec is not None
+                raise body_error(READ_ONLY_MESSAGE.format(type=spec.type))
+            positions, values = columns[slot]
+            if positions and positions[-1] == index:
+                values[-1] = value  # two spellings of one field: the last one counts
+            else:
+                positions.append(index)
+                values.append(value)
+    return columns
 
 
 async def parse_rows(
     ctx: FieldContext, table: TableSchema, items: Sequence[Any], user_field_names: bool,
     *, batch: bool,
 ) -> ParsedRows:
-    """Validate request items; all errors are gathered, keyed by index for batches."""
+    """Validate request items; all errors are gathered, keyed by index for batches.
+
+    Values travel by field, not by row: each field's type validates all of its cells in
+    one call, with its per-cell parser made once for the batch."""
     item_errors: list[dict[str, Any]] = [{} for _ in items]
-    raws = [_collect(table, item, user_field_names, item_errors[i]) for i, item in enumerate(items)]
+    gathered = _gather(table, items, user_field_names, item_errors)
     parsed = ParsedRows(len(items))
     whole_body: list[str] = []
-    for spec in table.fields:
-        positions = [i for i, raw in enumerate(raws) if spec.id in raw]
+    for spec, (positions, raw) in zip(table.fields, gathered, strict=True):
         if not positions:
             continue
-        field_type = field_type_registry.get(spec.type)
-        results = await field_type.prepare(ctx, spec, [raws[i][spec.id] for i in positions])
-        key = table.field_key(spec, user_field_names)
-        for position, result in zip(positions, results, strict=True):
-            if isinstance(result, CellError) and result.whole_body:
-                whole_body.append(result.message)
-            elif isinstance(result, CellError):
-                item_errors[position][key] = result.entry()
-            else:
-                parsed.values[position][spec.id] = result
+        results = await field_type_registry.get(spec.type).prepare(ctx, spec, raw)
+        refused = [k for k, result in enumerate(results) if isinstance(result, CellError)]
+        if refused:
+            key = table.field_key(spec, user_field_names)
+            for k in refused:
+                error = results[k]
+                if error.whole_body:
+                    whole_body.append(error.message)
+                else:
+                    item_errors[positions[k]][key] = error.entry()
+            continue
+        parsed.columns[spec.id] = (positions, results)
     if any(item_errors):
         if batch:
             raise body_error({"items": {str(i): e for i, e in enumerate(item_errors) if e}})
@@ -98,12 +154,58 @@ async def parse_rows(
     return parsed
 
 
-def defaults_for(table: TableSchema, given: list[dict[int, Any]]) -> list[dict[int, Any]]:
-    """Stored values for new rows: what was given, else each field's default (worked
-    out once for the batch; rows share default values, which nobody changes)."""
-    defaults = {spec.id: field_type_registry.get(spec.type).default_value(spec)
-                for spec in table.fields if not field_type_registry.get(spec.type).read_only}
-    return [{**defaults, **values} for values in given]
+class NewRows:
+    """What new rows store: their columns (each a list, one value per row) and, per
+    field kept outside the row's columns (links), the rows given a value and the values.
+    `written`: the fields some row got a value for, given or default, that is not empty
+    (None or [])."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {}
+        self.outside: dict[int, tuple[list[int], list[Any]]] = {}
+        self.written: set[int] = set()
+
+
+async def new_rows(ctx: FieldContext, table: TableSchema, parsed: ParsedRows) -> NewRows:
+    """New rows' values by column: what was given, else the field's default (worked out
+    once; rows share default values, which nobody changes), and the generated values
+    (autonumber, uuid) of read-only types."""
+    count = parsed.count
+    new = NewRows()
+    for spec in table.fields:
+        field_type = field_type_registry.get(spec.type)
+        if field_type.read_only:
+            filled = await field_type.fill_new_rows(ctx, spec, table, count)
+            if filled is not None:
+                new.columns[spec.column_name] = filled
+            continue
+        given = parsed.columns.get(spec.id)
+        if not field_type.has_column:
+            default = field_type.default_value(spec)
+            if default is not None:
+                column = [default] * count
+                for position, value in zip(*given or ((), ()), strict=True):
+                    column[position] = value
+                given = (list(range(count)), column)
+            if given is not None:
+                new.outside[spec.id] = given
+                if _any_value(given[1]):
+                    new.written.add(spec.id)
+            continue
+        if given is not None and len(given[0]) == count:
+            column = given[1]
+        else:
+            column = [field_type.default_value(spec)] * count
+            for position, value in zip(*given or ((), ()), strict=True):
+                column[position] = value
+        new.columns[spec.column_name] = column
+        if _any_value(column):
+            new.written.add(spec.id)
+    return new
+
+
+def _any_value(values: list[Any]) -> bool:
+    return any(value is not None and value != [] for value in values)
 
 
 def selected_fields(
@@ -128,27 +230,52 @@ def read_columns(table: TableSchema, fields: Sequence[FieldSpec]) -> list[str]:
     return names
 
 
-async def serialize_rows(
-    ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]], user_field_names: bool,
-    fields: list[FieldSpec] | None = None, *, unset: Collection[int] = (),
-) -> list[dict[str, Any]]:
-    """JSON rows: `id`, `order`, then one key per field in field order. `unset`: ids of
-    fields stored outside the rows that none of these (new) rows was given a value for."""
-    fields = table.fields if fields is None else fields
-    for spec in fields:
-        field_type = field_type_registry.get(spec.type)
-        if spec.id in unset:
-            for row in rows:
-                row[spec.column_name] = field_type.to_json(spec, None)
-        else:
-            await field_type.load(ctx, spec, table, rows)
+def _json_rows(rows: list[dict[str, Any]], fields: list[FieldSpec], user_field_names: bool
+               ) -> list[dict[str, Any]]:
+    keys = [(spec.name if user_field_names else spec.column_name, spec.column_name)
+            for spec in fields]
     result = []
     for row in rows:
         out: dict[str, Any] = {"id": row["id"], "order": format_order(row["order"])}
-        for spec in fields:
-            out[spec.name if user_field_names else spec.column_name] = row[spec.column_name]
+        for key, column in keys:
+            out[key] = row[column]
         result.append(out)
     return result
+
+
+async def serialize_rows(
+    ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]], user_field_names: bool,
+    fields: list[FieldSpec] | None = None,
+) -> list[dict[str, Any]]:
+    """JSON rows: `id`, `order`, then one key per field in field order."""
+    fields = table.fields if fields is None else fields
+    for spec in fields:
+        await field_type_registry.get(spec.type).load(ctx, spec, table, rows)
+    return _json_rows(rows, fields, False) if not user_field_names \
+        else _json_rows(rows, fields, True)
+
+
+async def serialize_written(
+    ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]],
+    written: dict[int, tuple[list[int], list[Any]]],
+    before: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """`serialize_rows` (keyed by column) for rows this request has just written, as
+    stored, in request order: `written` holds the values it wrote per field (positions
+    and values), `before` the rows' JSON before an update (None for new rows). Field
+    types use them to skip reading back what they wrote (see `load_written`)."""
+    count = len(rows)
+    for spec in table.fields:
+        given = written.get(spec.id)
+        values: list[Any] | None = None
+        if given is not None:
+            values = [None] * count
+            for position, value in zip(*given, strict=True):
+                values[position] = value
+        shown = None if before is None else [row[spec.column_name] for row in before]
+        await field_type_registry.get(spec.type).load_written(ctx, spec, table, rows, values,
+                                                              shown)
+    return _json_rows(rows, table.fields, False)
 
 
 def with_field_names(table: TableSchema, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

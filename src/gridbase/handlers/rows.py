@@ -20,10 +20,12 @@ from gridbase.handlers.related import cached_with_related, table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
 from gridbase.handlers.row_query import RowQuery, compile_query
 from gridbase.handlers.row_values import (
-    defaults_for,
+    ParsedRows,
+    new_rows,
     parse_rows,
     read_columns,
     serialize_rows,
+    serialize_written,
     with_field_names,
 )
 from gridbase.handlers.services import Services
@@ -195,25 +197,30 @@ async def _get_row(
         return rows[0]
 
 
-def _column_values(table: TableSchema, rows: list[dict[int, Any]]) -> list[dict[str, Any]]:
+def _column_values(table: TableSchema, parsed: ParsedRows) -> list[dict[str, Any]]:
     """Each row's values by column, leaving out fields stored elsewhere (links)."""
-    columns = {spec.id: spec.column_name for spec in table.fields
-               if field_type_registry.get(spec.type).has_column}
-    return [{columns[field_id]: value for field_id, value in values.items()
-             if field_id in columns} for values in rows]
+    rows: list[dict[str, Any]] = [{} for _ in range(parsed.count)]
+    for field_id, (positions, values) in parsed.columns.items():
+        spec = table.by_id[field_id]
+        if field_type_registry.get(spec.type).has_column:
+            for position, value in zip(positions, values, strict=True):
+                rows[position][spec.column_name] = value
+    return rows
 
 
 async def _store_outside(
-    ctx: FieldContext, table: TableSchema, ids: list[int], values: list[dict[int, Any]],
-    *, new_rows: bool = False,
+    ctx: FieldContext, table: TableSchema, ids: list[int],
+    values: dict[int, tuple[list[int], list[Any]]], *, new_rows: bool = False,
 ) -> None:
-    for spec in table.fields:
+    """Write the given values (positions and values per field) of fields kept outside
+    the row's columns (links)."""
+    for field_id, (positions, given) in values.items():
+        spec = table.by_id[field_id]
         field_type = field_type_registry.get(spec.type)
-        if field_type.has_column:
-            continue
-        given = {row_id: v[spec.id] for row_id, v in zip(ids, values, strict=True) if spec.id in v}
-        if given:
-            await field_type.store(ctx, spec, table, given, new_rows=new_rows)
+        if not field_type.has_column and positions:
+            await field_type.store(ctx, spec, table, {
+                ids[position]: value for position, value in zip(positions, given, strict=True)
+            }, new_rows=new_rows)
 
 
 async def create_rows(
@@ -227,30 +234,16 @@ async def create_rows(
             raise _missing([before_id], quoted=False)
         ctx = svc.field_context(conn, table)
         parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
-        values = defaults_for(table, parsed.values)
-        generated: dict[str, list[Any]] = {}
-        for spec in table.fields:
-            filled = await field_type_registry.get(spec.type).fill_new_rows(
-                ctx, spec, table, len(items))
-            if filled is not None:
-                generated[spec.column_name] = filled
-        inserts = _column_values(table, values)
-        for i, row in enumerate(inserts):
-            row.update({column: filled[i] for column, filled in generated.items()})
+        new = await new_rows(ctx, table, parsed)
         if before_id is not None:
-            orders = await sql.orders_before(conn, table.sa_table, before_id, len(items))
-            for row, order in zip(inserts, orders, strict=True):
-                row["order"] = order
-        stored = await sql.insert_rows(conn, table.sa_table, inserts,
-                                       at_end=before_id is None)
+            new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
+                                                           len(items))
+        stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
+                                          at_end=before_id is None)
         ids = [row["id"] for row in stored]
-        await _store_outside(ctx, table, ids, values, new_rows=True)
-        given = {field_id for v in values for field_id, value in v.items()
-                 if value is not None and value != []}
-        await search_sync.rows_changed(svc, conn, table, ids, given, created=True)
-        unset = {spec.id for spec in table.fields if spec.id not in given
-                 and field_type_registry.get(spec.type).stored_outside}
-        created = await serialize_rows(ctx, table, stored, False, unset=unset)
+        await _store_outside(ctx, table, ids, new.outside, new_rows=True)
+        await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)
+        created = await serialize_written(ctx, table, stored, parsed.columns)
         outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                     "before_row_id": before_id},
                    table_id=table_id, origin_websocket_id=websocket_id)
@@ -297,14 +290,19 @@ async def update_rows(
         stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
                     for item in items]
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
-        written = {f for v in parsed.values for f in v}
+        written = parsed.written
         unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
-        await sql.update_rows(conn, table.sa_table, {
-            i: v for i, v in zip(ids, _column_values(table, parsed.values), strict=True)})
-        await _store_outside(ctx, table, ids, parsed.values)
+        stored = await sql.update_rows(conn, table.sa_table, dict(zip(
+            ids, _column_values(table, parsed), strict=True)))
+        await _store_outside(ctx, table, ids, parsed.columns)
         await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
-        after = await _fetch(ctx, table, ids, False)
-        field_ids = sorted({f for v in parsed.values for f in v})
+        if stored is None:
+            after = await _fetch(ctx, table, ids, False)
+        else:
+            by_id = {row["id"]: row for row in stored}
+            after = await serialize_written(ctx, table, [by_id[i] for i in ids],
+                                            parsed.columns, before)
+        field_ids = sorted(written)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},
                                     "updated_field_ids": field_ids},

@@ -21,6 +21,7 @@ __all__ = [
     "existing_ids",
     "id_in",
     "ids_param",
+    "insert_columns",
     "insert_rows",
     "orders_before",
     "renumber",
@@ -222,49 +223,74 @@ def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
     return statement
 
 
-def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                   values: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Each column's values as one list, through the column type's own bind conversion."""
+def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: Sequence[str],
+                   columns: Sequence[list[Any]], first: int = 0) -> dict[str, list[Any]]:
+    """Each column's values as one array parameter (`p<first + i>`), through the column
+    type's own bind conversion."""
     arrays: dict[str, list[Any]] = {}
-    for i, key in enumerate(keys):
+    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
         process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        column = [row[key] for row in values]
-        arrays[f"p{i}"] = column if process is None else [process(v) for v in column]
+        arrays[f"p{first + i}"] = column if process is None else [process(v) for v in column]
     return arrays
+
+
+def _as_dicts(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
+async def insert_columns(
+    conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], count: int, *,
+    at_end: bool = False,
+) -> list[dict[str, Any]]:
+    """Insert `count` rows given by column (every list `count` long) and return them as
+    stored (every column, as a select would read them) in the same sequence: no second
+    query reads them back. The rows bring their `order`, or with `at_end` they are
+    placed after the table's last row.
+
+    On PostgreSQL the batch is one `unnest` statement, with one parameter per column; on
+    SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
+    if not count:
+        return []
+    stamp = now()
+    stamps = [stamp] * count
+    columns = {**columns, "created_on": stamps, "updated_on": stamps}
+    if conn.dialect.name == "postgresql":
+        keys = tuple(columns)
+        result = await conn.execute(_unnest_insert(conn, table, keys, at_end),
+                                    _column_arrays(conn, table, keys, list(columns.values())))
+        return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
+    values = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    if at_end:
+        orders = await orders_before(conn, table, None, count)
+        for value, order in zip(values, orders, strict=True):
+            value["order"] = order
+    # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting row by
+    # row. The batch holds the write lock and ids are assigned in VALUES order,
+    # ascending (AUTOINCREMENT), so sorting by id restores the pairing.
+    result = await conn.execute(table.insert().returning(*table.c), values)
+    stored = [dict(row) for row in result.mappings().all()]
+    return sorted(stored, key=lambda row: int(row["id"]))
 
 
 async def insert_rows(
     conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]], *,
     at_end: bool = False,
 ) -> list[dict[str, Any]]:
-    """Insert rows and return them as stored (every column, as a select would read them)
-    in the same sequence: no second query reads them back. Each row brings its `order`,
-    or with `at_end` they are placed after the table's last row.
-
-    On PostgreSQL a batch whose rows share their columns is one `unnest` statement; on
-    SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
+    """`insert_columns` for rows given as dicts; rows that do not all bring the same
+    columns are inserted one by one."""
     if not rows:
         return []
+    keys = rows[0].keys()
+    if all(len(row) == len(keys) and row.keys() == keys for row in rows):
+        return await insert_columns(conn, table, {key: [row[key] for row in rows]
+                                                  for key in keys}, len(rows), at_end=at_end)
     stamp = now()
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
-    keys = tuple(values[0])
-    uniform = all(len(v) == len(keys) and v.keys() == values[0].keys() for v in values)
-    if uniform and conn.dialect.name == "postgresql":
-        result = await conn.execute(_unnest_insert(conn, table, keys, at_end),
-                                    _column_arrays(conn, table, keys, values))
-        stored = [dict(row) for row in result.mappings().all()]
-        return sorted(stored, key=lambda row: int(row["id"]))
     if at_end:
         orders = await orders_before(conn, table, None, len(values))
         for value, order in zip(values, orders, strict=True):
             value["order"] = order
-    if uniform:
-        # SQLAlchemy can only keep SQLite's RETURNING in parameter order by inserting
-        # row by row. The batch holds the write lock and ids are assigned in VALUES
-        # order, ascending (AUTOINCREMENT), so sorting by id restores the pairing.
-        result = await conn.execute(table.insert().returning(*table.c), values)
-        stored = [dict(row) for row in result.mappings().all()]
-        return sorted(stored, key=lambda row: int(row["id"]))
     inserted: list[dict[str, Any]] = []
     for value in values:
         result = await conn.execute(table.insert().values(value).returning(*table.c))
@@ -272,22 +298,66 @@ async def insert_rows(
     return inserted
 
 
+# PostgreSQL batch updates, one text statement per table object and column choice.
+_unnest_updates: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], TextualSelect]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _unnest_update(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
+                   ) -> TextualSelect:
+    """`UPDATE ... FROM unnest(ids, one array per column) ... RETURNING *`: rows changing
+    the same columns are one statement, whatever their number."""
+    by_keys = _unnest_updates.setdefault(table, {})
+    cached = by_keys.get(keys)
+    if cached is not None:
+        return cached
+    preparer = conn.dialect.identifier_preparer
+    names = [preparer.quote(key) for key in keys]
+    arrays = ", ".join(
+        f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
+        for i, key in enumerate(keys, 1))
+    stamp_type = table.c.updated_on.type.compile(dialect=conn.dialect)
+    sets = [f"{name} = gridbase_new.{name}" for name in names]
+    sets.append(f'"updated_on" = CAST(:stamp AS {stamp_type})')
+    statement = sa.text(
+        f"UPDATE {preparer.format_table(table)} AS gridbase_row SET {', '.join(sets)} "
+        f"FROM unnest(CAST(:p0 AS INTEGER[]){', ' + arrays if arrays else ''}) "
+        f"AS gridbase_new(gridbase_id{''.join(', ' + name for name in names)}) "
+        "WHERE gridbase_row.id = gridbase_new.gridbase_id RETURNING gridbase_row.*"
+    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*table.c)
+    by_keys[keys] = statement
+    return statement
+
+
 async def update_rows(
     conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]]
-) -> None:
-    """Rows changing the same columns share one statement executed for many parameter sets."""
+) -> list[dict[str, Any]] | None:
+    """Set the given columns of each row (and its `updated_on`). On PostgreSQL rows
+    changing the same columns share one statement, which returns the rows as stored
+    afterwards (every column, any order); elsewhere they share one statement executed
+    for many parameter sets, and None is returned: read the rows again."""
     stamp = now()
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, ...], list[int]] = {}
     for row_id, values in changes.items():
-        columns = tuple(sorted(values))
-        row_params = {f"v_{column}": values[column] for column in columns}
-        row_params["v_row_id"] = row_id
-        groups.setdefault(columns, []).append(row_params)
-    for columns, params in groups.items():
+        groups.setdefault(tuple(sorted(values)), []).append(row_id)
+    if conn.dialect.name == "postgresql":
+        stored: list[dict[str, Any]] = []
+        for columns, ids in groups.items():
+            params = _column_arrays(conn, table, columns,
+                                    [[changes[i][column] for i in ids] for column in columns],
+                                    first=1)
+            result = await conn.execute(_unnest_update(conn, table, columns),
+                                        {"p0": ids, "stamp": stamp, **params})
+            stored += _as_dicts(result)
+        return stored
+    for columns, ids in groups.items():
         statement = (table.update().where(table.c.id == sa.bindparam("v_row_id"))
                      .values({column: sa.bindparam(f"v_{column}") for column in columns})
                      .values(updated_on=stamp))
-        await conn.execute(statement, params)
+        await conn.execute(statement, [
+            {"v_row_id": i, **{f"v_{column}": changes[i][column] for column in columns}}
+            for i in ids])
+    return None
 
 
 async def delete_rows(conn: AsyncConnection, table: sa.Table, ids: Sequence[int]) -> None:
