@@ -63,6 +63,10 @@ class FieldType:
     can_be_primary: ClassVar[bool] = True
     has_column: ClassVar[bool] = True
     searchable: ClassVar[bool] = True
+    # What `to_db` returns (and `fill_new_rows`, `default_value`) reads back from the
+    # column unchanged, as far as `to_json` can tell: new rows are then shown from the
+    # values written instead of being read back.
+    exact_column: ClassVar[bool] = False
     props: ClassVar[dict[str, PropSpec]] = {}
 
     # -- schema ---------------------------------------------------------------

@@ -44,6 +44,7 @@ def parse_boolean(value: Any) -> bool:
 
 class BooleanFieldType(FieldType):
     type = "boolean"
+    exact_column = True
     # Search looks for text people typed; "true" or "1" finding every checked box
     # would drown the real matches.
     searchable = False

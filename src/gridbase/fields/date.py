@@ -256,6 +256,7 @@ class BaseDateFieldType(FieldType):
 
 class DateFieldType(BaseDateFieldType):
     type = "date"
+    exact_column = True  # dates, or aware UTC datetimes to the microsecond
 
     def column(self, spec: FieldSpec) -> sa.Column[Any]:
         kind: Any = UtcDateTime if self.include_time(spec) else sa.Date

@@ -142,6 +142,7 @@ def format_duration(seconds: float, duration_format: str) -> str:
 
 class DurationFieldType(FieldType):
     type = "duration"
+    exact_column = True  # a float in a double precision column
     props: ClassVar[dict[str, PropSpec]] = {
         "duration_format": PropSpec("h:mm", (str,), choices=tuple(DURATION_FORMATS)),
     }

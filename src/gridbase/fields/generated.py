@@ -65,6 +65,7 @@ class _GeneratedColumnFieldType(FieldType):
     """A column only gridbase writes; converting to it discards the old values."""
 
     read_only = True
+    exact_column = True  # integers, UUID text
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return None

@@ -110,6 +110,7 @@ def _unformat(spec: FieldSpec, text: str) -> str:
 
 class NumberFieldType(FieldType):
     type = "number"
+    exact_column = True  # the column keeps more places; `to_json` rounds to the field's
     props: ClassVar[dict[str, PropSpec]] = {
         "number_decimal_places": PropSpec(0, (int,), choices=tuple(range(MAX_PLACES + 1))),
         "number_negative": PropSpec(False, (bool,)),
@@ -230,6 +231,7 @@ class NumberFieldType(FieldType):
 
 class RatingFieldType(FieldType):
     type = "rating"
+    exact_column = True
     props: ClassVar[dict[str, PropSpec]] = {
         "max_value": PropSpec(5, (int,)),
         "color": PropSpec("dark-orange", (str,)),

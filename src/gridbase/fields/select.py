@@ -78,6 +78,7 @@ class _SelectFieldType(FieldType):
     """What both select types share: options, their default and the refusal messages."""
 
     default_key: ClassVar[str]
+    exact_column = True  # option ids: an integer, or a JSON list of them
 
     def props_json(self, spec: FieldSpec) -> dict[str, Any]:
         return {"select_options": [o.to_json() for o in spec.options],

@@ -69,6 +69,7 @@ def _null_or_blank(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool
 
 class TextFieldType(FieldType):
     type = "text"
+    exact_column = True
     props: ClassVar[dict[str, PropSpec]] = {"text_default": PropSpec("", (str,))}
 
     def to_db(self, spec: FieldSpec, value: Any) -> Any:
@@ -117,6 +118,7 @@ class _PatternTextFieldType(FieldType):
     """Text that must match a pattern; its empty value is "", also when `null` is sent."""
 
     pattern: ClassVar[re.Pattern[str]]
+    exact_column = True
     max_length: ClassVar[int | None] = None
 
     def column(self, spec: FieldSpec) -> sa.Column[Any]:

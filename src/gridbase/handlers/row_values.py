@@ -158,12 +158,14 @@ class NewRows:
     """What new rows store: their columns (each a list, one value per row) and, per
     field kept outside the row's columns (links), the rows given a value and the values.
     `written`: the fields some row got a value for, given or default, that is not empty
-    (None or [])."""
+    (None or []); `exact`: every column reads back as written (see
+    `FieldType.exact_column`)."""
 
     def __init__(self) -> None:
         self.columns: dict[str, list[Any]] = {}
         self.outside: dict[int, tuple[list[int], list[Any]]] = {}
         self.written: set[int] = set()
+        self.exact = True
 
 
 async def new_rows(ctx: FieldContext, table: TableSchema, parsed: ParsedRows) -> NewRows:
@@ -174,6 +176,8 @@ async def new_rows(ctx: FieldContext, table: TableSchema, parsed: ParsedRows) ->
     new = NewRows()
     for spec in table.fields:
         field_type = field_type_registry.get(spec.type)
+        if field_type.has_column and not field_type.exact_column:
+            new.exact = False
         if field_type.read_only:
             filled = await field_type.fill_new_rows(ctx, spec, table, count)
             if filled is not None:

@@ -239,7 +239,7 @@ async def create_rows(
             new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
                                                            len(items))
         stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
-                                          at_end=before_id is None)
+                                          at_end=before_id is None, read_back=not new.exact)
         ids = [row["id"] for row in stored]
         await _store_outside(ctx, table, ids, new.outside, new_rows=True)
         await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)

@@ -188,18 +188,20 @@ async def orders_before(
 
 # PostgreSQL batch inserts, one text statement per table object and column choice.
 _unnest_inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], bool], TextualSelect]] = weakref.WeakKeyDictionary()
+    sa.Table, dict[tuple[tuple[str, ...], bool, bool], TextualSelect]] = (
+    weakref.WeakKeyDictionary())
 
 
 def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                   at_end: bool) -> TextualSelect:
+                   at_end: bool, read_back: bool = True) -> TextualSelect:
     """`INSERT ... SELECT FROM unnest(one array per column) ... RETURNING *`: a batch is
     one statement with one parameter per column, whatever its size. Rows are consumed in
     array order, so the ids the sequence hands out increase in parameter order.
     `at_end`: the statement itself numbers the rows after the table's highest order
-    (what `orders_before(..., None, ...)` gives), saving that query's round trip."""
+    (what `orders_before(..., None, ...)` gives), saving that query's round trip.
+    Without `read_back` it returns only the ids and orders."""
     by_keys = _unnest_inserts.setdefault(table, {})
-    cached = by_keys.get((keys, at_end))
+    cached = by_keys.get((keys, at_end, read_back))
     if cached is not None:
         return cached
     preparer = conn.dialect.identifier_preparer
@@ -213,13 +215,14 @@ def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
         columns.append('"order"')
         selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
                         "+ gridbase_position")
+    returned = "*" if read_back else 'id, "order"'
     statement = sa.text(
         f"INSERT INTO {target} ({', '.join(columns)}) "
         f"SELECT {', '.join(selected)} FROM unnest({arrays}) WITH ORDINALITY "
         f"AS gridbase_new({', '.join(names)}, gridbase_position) "
-        f"ORDER BY gridbase_position RETURNING *"
-    ).columns(*table.c)
-    by_keys[(keys, at_end)] = statement
+        f"ORDER BY gridbase_position RETURNING {returned}"
+    ).columns(*(table.c if read_back else (table.c.id, table.c.order)))
+    by_keys[(keys, at_end, read_back)] = statement
     return statement
 
 
@@ -241,12 +244,14 @@ def _as_dicts(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
 
 async def insert_columns(
     conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], count: int, *,
-    at_end: bool = False,
+    at_end: bool = False, read_back: bool = True,
 ) -> list[dict[str, Any]]:
     """Insert `count` rows given by column (every list `count` long) and return them as
     stored (every column, as a select would read them) in the same sequence: no second
     query reads them back. The rows bring their `order`, or with `at_end` they are
-    placed after the table's last row.
+    placed after the table's last row. `read_back=False` promises that the values given
+    for every other column read back as they are (see `FieldType.exact_column`): the
+    rows are then made of them, and only their ids and orders come back.
 
     On PostgreSQL the batch is one `unnest` statement, with one parameter per column; on
     SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
@@ -257,9 +262,18 @@ async def insert_columns(
     columns = {**columns, "created_on": stamps, "updated_on": stamps}
     if conn.dialect.name == "postgresql":
         keys = tuple(columns)
-        result = await conn.execute(_unnest_insert(conn, table, keys, at_end),
+        read_back = read_back or not set(table.c.keys()) <= {*keys, "id", "order"}
+        result = await conn.execute(_unnest_insert(conn, table, keys, at_end, read_back),
                                     _column_arrays(conn, table, keys, list(columns.values())))
-        return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
+        if read_back:
+            return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
+        placed = sorted(result.all(), key=lambda row: int(row[0]))
+        rows = [dict(zip(keys, values, strict=True))
+                for values in zip(*columns.values(), strict=True)]
+        for row, (row_id, order) in zip(rows, placed, strict=True):
+            row["id"] = row_id
+            row["order"] = order
+        return rows
     values = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
     if at_end:
         orders = await orders_before(conn, table, None, count)
