@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.selectable import TextualSelect
 
 from gridbase.clock import now
+from gridbase.storage import batch_sql
 from gridbase.storage.direct_reads import can_read_directly, read_directly
 
 __all__ = [
@@ -186,57 +186,6 @@ async def orders_before(
     return [(lower + step * (i + 1)).quantize(Decimal("1e-20")) for i in range(count)]
 
 
-# PostgreSQL batch inserts, one text statement per table object and column choice.
-_unnest_inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], bool, bool], TextualSelect]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _unnest_insert(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                   at_end: bool, read_back: bool = True) -> TextualSelect:
-    """`INSERT ... SELECT FROM unnest(one array per column) ... RETURNING *`: a batch is
-    one statement with one parameter per column, whatever its size. Rows are consumed in
-    array order, so the ids the sequence hands out increase in parameter order.
-    `at_end`: the statement itself numbers the rows after the table's highest order
-    (what `orders_before(..., None, ...)` gives), saving that query's round trip.
-    Without `read_back` it returns only the ids and orders."""
-    by_keys = _unnest_inserts.setdefault(table, {})
-    cached = by_keys.get((keys, at_end, read_back))
-    if cached is not None:
-        return cached
-    preparer = conn.dialect.identifier_preparer
-    target = preparer.format_table(table)
-    names = [preparer.quote(key) for key in keys]
-    arrays = ", ".join(
-        f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
-        for i, key in enumerate(keys))
-    columns, selected = list(names), list(names)
-    if at_end:
-        columns.append('"order"')
-        selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
-                        "+ gridbase_position")
-    returned = "*" if read_back else 'id, "order"'
-    statement = sa.text(
-        f"INSERT INTO {target} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM unnest({arrays}) WITH ORDINALITY "
-        f"AS gridbase_new({', '.join(names)}, gridbase_position) "
-        f"ORDER BY gridbase_position RETURNING {returned}"
-    ).columns(*(table.c if read_back else (table.c.id, table.c.order)))
-    by_keys[(keys, at_end, read_back)] = statement
-    return statement
-
-
-def _column_arrays(conn: AsyncConnection, table: sa.Table, keys: Sequence[str],
-                   columns: Sequence[list[Any]], first: int = 0) -> dict[str, list[Any]]:
-    """Each column's values as one array parameter (`p<first + i>`), through the column
-    type's own bind conversion."""
-    arrays: dict[str, list[Any]] = {}
-    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
-        process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        arrays[f"p{first + i}"] = column if process is None else [process(v) for v in column]
-    return arrays
-
-
 def _as_dicts(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
@@ -263,8 +212,9 @@ async def insert_columns(
     if conn.dialect.name == "postgresql":
         keys = tuple(columns)
         read_back = read_back or not set(table.c.keys()) <= {*keys, "id", "order"}
-        result = await conn.execute(_unnest_insert(conn, table, keys, at_end, read_back),
-                                    _column_arrays(conn, table, keys, list(columns.values())))
+        result = await conn.execute(
+            batch_sql.insert_statement(conn, table, keys, at_end, read_back),
+            batch_sql.batch_params(conn, table, keys, list(columns.values())))
         if read_back:
             return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
         placed = sorted(result.all(), key=lambda row: int(row[0]))
@@ -312,37 +262,6 @@ async def insert_rows(
     return inserted
 
 
-# PostgreSQL batch updates, one text statement per table object and column choice.
-_unnest_updates: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], TextualSelect]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _unnest_update(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
-                   ) -> TextualSelect:
-    """`UPDATE ... FROM unnest(ids, one array per column) ... RETURNING *`: rows changing
-    the same columns are one statement, whatever their number."""
-    by_keys = _unnest_updates.setdefault(table, {})
-    cached = by_keys.get(keys)
-    if cached is not None:
-        return cached
-    preparer = conn.dialect.identifier_preparer
-    names = [preparer.quote(key) for key in keys]
-    arrays = ", ".join(
-        f"CAST(:p{i} AS {table.c[key].type.compile(dialect=conn.dialect)}[])"
-        for i, key in enumerate(keys, 1))
-    stamp_type = table.c.updated_on.type.compile(dialect=conn.dialect)
-    sets = [f"{name} = gridbase_new.{name}" for name in names]
-    sets.append(f'"updated_on" = CAST(:stamp AS {stamp_type})')
-    statement = sa.text(
-        f"UPDATE {preparer.format_table(table)} AS gridbase_row SET {', '.join(sets)} "
-        f"FROM unnest(CAST(:p0 AS INTEGER[]){', ' + arrays if arrays else ''}) "
-        f"AS gridbase_new(gridbase_id{''.join(', ' + name for name in names)}) "
-        "WHERE gridbase_row.id = gridbase_new.gridbase_id RETURNING gridbase_row.*"
-    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*table.c)
-    by_keys[keys] = statement
-    return statement
-
-
 async def update_rows(
     conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]]
 ) -> list[dict[str, Any]] | None:
@@ -357,11 +276,11 @@ async def update_rows(
     if conn.dialect.name == "postgresql":
         stored: list[dict[str, Any]] = []
         for columns, ids in groups.items():
-            params = _column_arrays(conn, table, columns,
-                                    [[changes[i][column] for i in ids] for column in columns],
-                                    first=1)
-            result = await conn.execute(_unnest_update(conn, table, columns),
-                                        {"p0": ids, "stamp": stamp, **params})
+            params = batch_sql.batch_params(
+                conn, table, columns, [[changes[i][column] for i in ids] for column in columns],
+                ids)
+            result = await conn.execute(batch_sql.update_statement(conn, table, columns),
+                                        {"stamp": stamp, **params})
             stored += _as_dicts(result)
         return stored
     for columns, ids in groups.items():

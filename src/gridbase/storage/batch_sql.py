@@ -1,0 +1,168 @@
+"""PostgreSQL statements that write a whole batch of rows in one go, and their parameters.
+
+A batch travels as one JSON parameter, an array of row objects that `json_to_recordset`
+reads into the columns' own types: one parameter whatever the batch size, encoded by
+orjson in C and read by PostgreSQL's input functions, where one array per column costs
+the driver a type check and an encoder call per value. Values go through each column
+type's own bind conversion first, then become JSON text that reads back exactly: text,
+integers, booleans, ISO dates and times with their offset, decimals as their digits,
+floats in their shortest exact form, JSON columns as their JSON text (cast back in the
+statement). Tables with a column of any other type send one array per column instead.
+
+Statements are text, built once per table object (one per schema version), column
+choice and variant, so SQLAlchemy prepares each once.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.selectable import TextualSelect
+
+__all__ = ["batch_params", "insert_statement", "update_statement"]
+
+_JSON_TYPES = (sa.String, sa.Integer, sa.Boolean, sa.Date, sa.Numeric, sa.JSON)
+
+
+def _base_type(conn: AsyncConnection, column: sa.Column[Any]) -> sa.types.TypeEngine[Any]:
+    kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):
+        return kind.load_dialect_impl(conn.dialect)
+    return kind
+
+
+def _as_json(conn: AsyncConnection, table: sa.Table, keys: Sequence[str]) -> bool:
+    """Whether every column reads exactly from JSON text (see the module doc)."""
+    for key in keys:
+        kind = _base_type(conn, table.c[key])
+        timestamp = isinstance(kind, sa.DateTime) and bool(kind.timezone)
+        if not (timestamp or isinstance(kind, _JSON_TYPES)):
+            return False
+    return True
+
+
+def _is_json(conn: AsyncConnection, column: sa.Column[Any]) -> bool:
+    return isinstance(_base_type(conn, column), sa.JSON)
+
+
+def _decimal_text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def batch_params(conn: AsyncConnection, table: sa.Table, keys: Sequence[str],
+                 columns: Sequence[list[Any]], ids: list[int] | None = None
+                 ) -> dict[str, Any]:
+    """The parameters of a batch statement: each column's values (one list per key,
+    `ids` first for updates) through the column type's own bind conversion, as one JSON
+    `rows` parameter or as arrays `p0`, `p1`, ... (see `insert_statement`)."""
+    processed: list[list[Any]] = []
+    for key, column in zip(keys, columns, strict=True):
+        process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        processed.append(column if process is None else [process(v) for v in column])
+    if ids is not None:
+        keys, processed = ["gridbase_id", *keys], [ids, *processed]
+    if _as_json(conn, table, keys[1:] if ids is not None else keys):
+        rows = [dict(zip(keys, values, strict=True)) for values in zip(*processed, strict=True)]
+        return {"rows": orjson.dumps(rows, default=_decimal_text,
+                                     option=orjson.OPT_NAIVE_UTC).decode()}
+    return {f"p{i}": values for i, values in enumerate(processed)}
+
+
+def _source(conn: AsyncConnection, table: sa.Table, keys: Sequence[str], *,
+            with_id: bool, ordinality: bool) -> tuple[str, list[str]]:
+    """The FROM item reading a batch's parameters as rows `gridbase_new`, and the
+    expression of each key's value (JSON columns cast back from their text)."""
+    preparer = conn.dialect.identifier_preparer
+    names = [preparer.quote(key) for key in keys]
+    position = ", gridbase_position" if ordinality else ""
+    ordered = " WITH ORDINALITY" if ordinality else ""
+    id_name = ["gridbase_id"] if with_id else []
+    if not _as_json(conn, table, keys):
+        types = ["INTEGER"] if with_id else []
+        types += [table.c[key].type.compile(dialect=conn.dialect) for key in keys]
+        arrays = ", ".join(f"CAST(:p{i} AS {kind}[])" for i, kind in enumerate(types))
+        values = [f"gridbase_new.{name}" for name in names]
+        return (f"unnest({arrays}){ordered} AS gridbase_new"
+                f"({', '.join([*id_name, *names])}{position})", values)
+    definitions = ["gridbase_id INTEGER"] if with_id else []
+    values = []
+    for key, name in zip(keys, names, strict=True):
+        column = table.c[key]
+        if _is_json(conn, column):
+            definitions.append(f"{name} TEXT")
+            values.append(f"CAST(gridbase_new.{name} AS {column.type.compile(conn.dialect)})")
+        else:
+            definitions.append(f"{name} {column.type.compile(dialect=conn.dialect)}")
+            values.append(f"gridbase_new.{name}")
+    records = "json_to_recordset(CAST(:rows AS JSON))"
+    if ordinality:
+        return (f"ROWS FROM ({records} AS ({', '.join(definitions)})) WITH ORDINALITY "
+                f"AS gridbase_new({', '.join([*id_name, *names])}{position})", values)
+    return f"{records} AS gridbase_new({', '.join(definitions)})", values
+
+
+_inserts: weakref.WeakKeyDictionary[
+    sa.Table, dict[tuple[tuple[str, ...], bool, bool], TextualSelect]] = (
+    weakref.WeakKeyDictionary())
+
+
+def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                     at_end: bool, read_back: bool) -> TextualSelect:
+    """`INSERT ... SELECT FROM <the batch> ... RETURNING *`: rows are inserted in batch
+    order, so the ids the sequence hands out increase in that order. `at_end`: the
+    statement itself numbers the rows after the table's highest order (what
+    `orders_before(..., None, ...)` gives), saving that query's round trip. Without
+    `read_back` it returns only the ids and orders."""
+    by_keys = _inserts.setdefault(table, {})
+    cached = by_keys.get((keys, at_end, read_back))
+    if cached is not None:
+        return cached
+    preparer = conn.dialect.identifier_preparer
+    target = preparer.format_table(table)
+    source, selected = _source(conn, table, keys, with_id=False, ordinality=True)
+    columns = [preparer.quote(key) for key in keys]
+    if at_end:
+        columns.append('"order"')
+        selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
+                        "+ gridbase_position")
+    returned = "*" if read_back else 'id, "order"'
+    statement = sa.text(
+        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(selected)} "
+        f"FROM {source} ORDER BY gridbase_position RETURNING {returned}"
+    ).columns(*(table.c if read_back else (table.c.id, table.c.order)))
+    by_keys[(keys, at_end, read_back)] = statement
+    return statement
+
+
+_updates: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], TextualSelect]] = (
+    weakref.WeakKeyDictionary())
+
+
+def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
+                     ) -> TextualSelect:
+    """`UPDATE ... FROM <the batch> ... RETURNING *`: rows changing the same columns
+    (`keys`) are one statement, whatever their number; `updated_on` is set to `:stamp`."""
+    by_keys = _updates.setdefault(table, {})
+    cached = by_keys.get(keys)
+    if cached is not None:
+        return cached
+    preparer = conn.dialect.identifier_preparer
+    source, values = _source(conn, table, keys, with_id=True, ordinality=False)
+    sets = [f"{preparer.quote(key)} = {value}" for key, value in zip(keys, values, strict=True)]
+    stamp_type = table.c.updated_on.type.compile(dialect=conn.dialect)
+    sets.append(f'"updated_on" = CAST(:stamp AS {stamp_type})')
+    statement = sa.text(
+        f"UPDATE {preparer.format_table(table)} AS gridbase_row SET {', '.join(sets)} "
+        f"FROM {source} WHERE gridbase_row.id = gridbase_new.gridbase_id "
+        "RETURNING gridbase_row.*"
+    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*table.c)
+    by_keys[keys] = statement
+    return statement
