@@ -177,13 +177,16 @@ class FieldType:
         """Validate a batch of values (one per row); each result is a stored value or the
         `CellError` refusing it. Lookups needing SQL happen here, once per batch."""
         parse = self.parser(spec)
+        try:
+            return [parse(value) for value in values]
+        except CellError:
+            pass  # some value is refused: go again, keeping each refusal
         results: list[Any | CellError] = []
-        append = results.append
         for value in values:
             try:
-                append(parse(value))
+                results.append(parse(value))
             except CellError as error:
-                append(error)
+                results.append(error)
         return results
 
     async def extra_json(self, ctx: FieldContext, spec: FieldSpec) -> dict[str, Any]:

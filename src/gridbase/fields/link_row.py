@@ -131,6 +131,10 @@ async def _cell_items(ctx: FieldContext, target: TableSchema, rows: list[dict[st
 
 def _requested_items(value: Any) -> list[Any] | CellError:
     """A request value as a list of ids (int) and primary texts (str), or why not."""
+    if value.__class__ is list and value:
+        first = value[0].__class__
+        if (first is int or first is str) and all(item.__class__ is first for item in value):
+            return list(value)
     if isinstance(value, bool):
         return CellError("A valid integer is required.", "invalid")
     if not value:

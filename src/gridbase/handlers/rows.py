@@ -293,7 +293,8 @@ async def update_rows(
         written = parsed.written
         unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
         stored = await sql.update_rows(conn, table.sa_table, dict(zip(
-            ids, _column_values(table, parsed), strict=True)))
+            ids, _column_values(table, parsed), strict=True)),
+            returning=read_columns(table, table.fields))
         await _store_outside(ctx, table, ids, parsed.columns)
         await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
         if stored is None:

@@ -142,16 +142,18 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     return statement
 
 
-_updates: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], TextualSelect]] = (
+_updates: weakref.WeakKeyDictionary[
+    sa.Table, dict[tuple[tuple[str, ...], tuple[str, ...] | None], TextualSelect]] = (
     weakref.WeakKeyDictionary())
 
 
-def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...]
-                     ) -> TextualSelect:
+def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
+                     returning: tuple[str, ...] | None = None) -> TextualSelect:
     """`UPDATE ... FROM <the batch> ... RETURNING *`: rows changing the same columns
-    (`keys`) are one statement, whatever their number; `updated_on` is set to `:stamp`."""
+    (`keys`) are one statement, whatever their number; `updated_on` is set to `:stamp`.
+    `returning`: the columns returned, when not all of them."""
     by_keys = _updates.setdefault(table, {})
-    cached = by_keys.get(keys)
+    cached = by_keys.get((keys, returning))
     if cached is not None:
         return cached
     preparer = conn.dialect.identifier_preparer
@@ -159,10 +161,12 @@ def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     sets = [f"{preparer.quote(key)} = {value}" for key, value in zip(keys, values, strict=True)]
     stamp_type = table.c.updated_on.type.compile(dialect=conn.dialect)
     sets.append(f'"updated_on" = CAST(:stamp AS {stamp_type})')
+    returned = table.c if returning is None else [table.c[key] for key in returning]
+    listed = ", ".join(f"gridbase_row.{preparer.quote(column.name)}" for column in returned)
     statement = sa.text(
         f"UPDATE {preparer.format_table(table)} AS gridbase_row SET {', '.join(sets)} "
         f"FROM {source} WHERE gridbase_row.id = gridbase_new.gridbase_id "
-        "RETURNING gridbase_row.*"
-    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*table.c)
-    by_keys[keys] = statement
+        f"RETURNING {listed}"
+    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*returned)
+    by_keys[(keys, returning)] = statement
     return statement

@@ -263,12 +263,14 @@ async def insert_rows(
 
 
 async def update_rows(
-    conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]]
+    conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]],
+    returning: Sequence[str] | None = None,
 ) -> list[dict[str, Any]] | None:
     """Set the given columns of each row (and its `updated_on`). On PostgreSQL rows
     changing the same columns share one statement, which returns the rows as stored
-    afterwards (every column, any order); elsewhere they share one statement executed
-    for many parameter sets, and None is returned: read the rows again."""
+    afterwards (the `returning` columns, default all; in any order); elsewhere they
+    share one statement executed for many parameter sets, and None is returned: read
+    the rows again."""
     stamp = now()
     groups: dict[tuple[str, ...], list[int]] = {}
     for row_id, values in changes.items():
@@ -279,8 +281,9 @@ async def update_rows(
             params = batch_sql.batch_params(
                 conn, table, columns, [[changes[i][column] for i in ids] for column in columns],
                 ids)
-            result = await conn.execute(batch_sql.update_statement(conn, table, columns),
-                                        {"stamp": stamp, **params})
+            result = await conn.execute(batch_sql.update_statement(
+                conn, table, columns, tuple(returning) if returning is not None else None),
+                {"stamp": stamp, **params})
             stored += _as_dicts(result)
         return stored
     for columns, ids in groups.items():
