@@ -21,13 +21,22 @@ from gridbase.fields.model import FieldSpec, TableSchema
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
 
-__all__ = ["READ_ONLY_MESSAGE", "CellError", "CellParser", "FieldType", "PropSpec"]
+__all__ = ["READ_ONLY_MESSAGE", "CellError", "CellJson", "CellParser", "FieldType", "PropSpec",
+           "same"]
 
 READ_ONLY_MESSAGE = "Field of type {type} is read only and should not be set manually."
 
 
 CellParser = Callable[[Any], Any]
 """One field's `to_db`: a request value in, the stored value out (or `CellError`)."""
+
+CellJson = Callable[[Any], Any]
+"""One field's `to_json`: a stored value in, its JSON out."""
+
+
+def same(value: Any) -> Any:
+    """The `json_of` of types whose stored values are their JSON."""
+    return value
 
 
 class CellError(Exception):
@@ -67,6 +76,9 @@ class FieldType:
     # column unchanged, as far as `to_json` can tell: new rows are then shown from the
     # values written instead of being read back.
     exact_column: ClassVar[bool] = False
+    # `load` reads nothing but the row's own columns (`source_column` and the field's
+    # column): a write that leaves those alone leaves the field's JSON as it was.
+    row_local: ClassVar[bool] = True
     props: ClassVar[dict[str, PropSpec]] = {}
 
     # -- schema ---------------------------------------------------------------
@@ -131,6 +143,15 @@ class FieldType:
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         """Turn one stored value into its JSON form."""
         return value
+
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        """`to_json` for one field, made once per batch of rows: reading rows calls it
+        for every cell. Types override it to work out once what they read from the
+        field's properties; it must give exactly what `to_json` gives. `same` tells
+        `load` that stored values are their own JSON."""
+        if type(self).to_json is FieldType.to_json:
+            return same
+        return partial(self.to_json, spec)
 
     def default_value(self, spec: FieldSpec) -> Any:
         """Stored when a create request leaves the field out."""
@@ -198,8 +219,14 @@ class FieldType:
     ) -> None:
         """Put JSON values into `rows` (keyed by the field's column name) in place."""
         source = self.source_column(spec)
+        column = spec.column_name
+        convert = self.json_of(spec)
+        if convert is same and source == column:
+            for row in rows:
+                row.setdefault(column, None)
+            return
         for row in rows:
-            row[spec.column_name] = self.to_json(spec, row.get(source))
+            row[column] = convert(row.get(source))
 
     async def load_written(
         self, ctx: FieldContext, spec: FieldSpec, table: TableSchema, rows: list[dict[str, Any]],

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 
 __all__ = ["BooleanFieldType", "parse_boolean"]
@@ -68,6 +68,9 @@ class BooleanFieldType(FieldType):
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return bool(value)
+
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        return bool
 
     def default_value(self, spec: FieldSpec) -> Any:
         return bool(spec.props.get("boolean_default", False))

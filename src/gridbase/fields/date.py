@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import sqlalchemy as sa
 
 from gridbase.errors import body_error, field_error
-from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.storage.date_sql import DateText
 from gridbase.storage.types import UtcDateTime
@@ -294,6 +294,18 @@ class DateFieldType(BaseDateFieldType):
                 return datetime_json(value)
             return value.astimezone(field_zone(spec)).date().isoformat()
         return value.isoformat() if isinstance(value, date) else str(value)
+
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        """Plain dates, the usual stored value of a date without time, go straight to
+        `isoformat`; anything else through `to_json`."""
+        slow = self.to_json
+
+        def convert(value: Any) -> Any:
+            if value.__class__ is date:
+                return value.isoformat()
+            return slow(spec, value)
+
+        return convert
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         text = text.strip()

@@ -52,7 +52,8 @@ def _field_type(name: str) -> FieldType:
 
 
 def _format_order(order: Any) -> str:
-    return f"{Decimal(str(order)).quantize(ORDER_QUANTUM):f}"
+    exact = order if order.__class__ is Decimal else Decimal(str(order))
+    return f"{exact.quantize(ORDER_QUANTUM):f}"
 
 
 # The query reading a link field's links with the linked rows' columns, built once per
@@ -157,6 +158,7 @@ class LinkRowFieldType(FieldType):
     type = "link_row"
     can_be_primary = False
     has_column = False
+    row_local = False
     props: ClassVar[dict[str, PropSpec]] = {
         "link_row_table_id": PropSpec(None, (int,), nullable=True),
         "link_row_table": PropSpec(None, (int,), nullable=True),

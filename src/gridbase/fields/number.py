@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 from gridbase.errors import body_error, field_error
-from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.number_column import ExactDecimal, numeric_sort_key
 from gridbase.storage.sql_functions import FormatDecimal
@@ -38,6 +38,10 @@ NUMBER_TYPE_REMOVED = (
 _INTEGRAL_TAIL = re.compile(r"\.0*\s*$")
 # Room for every digit a number field holds; the default context keeps only 28.
 _EXACT = Context(prec=MAX_WHOLE_DIGITS + MAX_PLACES + 10)
+
+
+def _stars(value: Any) -> int:
+    return int(value or 0)
 
 
 def _quantize(number: Decimal, places: int) -> Decimal:
@@ -191,6 +195,17 @@ class NumberFieldType(FieldType):
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else self._format(spec, Decimal(value))
 
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        quantum = Decimal(1).scaleb(-self._places(spec))
+
+        def convert(value: Any) -> Any:
+            if value is None:
+                return None
+            rounded = Decimal(value).quantize(quantum, ROUND_HALF_UP, _EXACT)
+            return f"{abs(rounded) if rounded.is_zero() else rounded:f}"
+
+        return convert
+
     def default_value(self, spec: FieldSpec) -> Any:
         default = spec.props.get("number_default")
         return None if default is None else self.from_text(spec, str(default))
@@ -283,6 +298,9 @@ class RatingFieldType(FieldType):
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return int(value or 0)
+
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        return _stars
 
     def default_value(self, spec: FieldSpec) -> Any:
         return 0

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import CellError, CellParser, FieldType, PropSpec
+from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 
 __all__ = [
@@ -39,6 +39,10 @@ class CellErrors(CellError):
 
     def entry(self) -> list[dict[str, str]]:
         return [{"error": message, "code": code} for message, code in self.errors]
+
+
+def _empty_for_none(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def clean_text(value: Any) -> str:
@@ -158,6 +162,9 @@ class _PatternTextFieldType(FieldType):
 
     def to_json(self, spec: FieldSpec, value: Any) -> Any:
         return "" if value is None else value
+
+    def json_of(self, spec: FieldSpec) -> CellJson:
+        return _empty_for_none
 
     def default_value(self, spec: FieldSpec) -> Any:
         return ""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ __all__ = [
     "parse_rows",
     "read_columns",
     "serialize_rows",
+    "serialize_updated",
     "serialize_written",
     "with_field_names",
 ]
@@ -275,15 +278,16 @@ def read_columns(table: TableSchema, fields: Sequence[FieldSpec]) -> list[str]:
 
 def _json_rows(rows: list[dict[str, Any]], fields: list[FieldSpec], user_field_names: bool
                ) -> list[dict[str, Any]]:
-    keys = [(spec.name if user_field_names else spec.column_name, spec.column_name)
-            for spec in fields]
-    result = []
-    for row in rows:
-        out: dict[str, Any] = {"id": row["id"], "order": format_order(row["order"])}
-        for key, column in keys:
-            out[key] = row[column]
-        result.append(out)
-    return result
+    keys = ("id", "order", *(spec.name if user_field_names else spec.column_name
+                             for spec in fields))
+    if len(fields) < 2:
+        columns = [spec.column_name for spec in fields]
+        return [dict(zip(keys, (row["id"], format_order(row["order"]),
+                                *(row[column] for column in columns)), strict=True))
+                for row in rows]
+    cells = itemgetter(*(spec.column_name for spec in fields))
+    return [dict(zip(keys, (row["id"], format_order(row["order"]), *cells(row)), strict=True))
+            for row in rows]
 
 
 async def serialize_rows(
@@ -301,14 +305,24 @@ async def serialize_rows(
 async def serialize_written(
     ctx: FieldContext, table: TableSchema, rows: list[dict[str, Any]],
     written: dict[int, tuple[list[int], list[Any]]],
-    before: list[dict[str, Any]] | None = None,
+    before: list[dict[str, Any]] | None = None, changed: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """`serialize_rows` (keyed by column) for rows this request has just written, as
     stored, in request order: `written` holds the values it wrote per field (positions
     and values), `before` the rows' JSON before an update (None for new rows). Field
-    types use them to skip reading back what they wrote (see `load_written`)."""
+    types use them to skip reading back what they wrote (see `load_written`). With
+    `changed`, the columns an update wrote, fields that read only their row's other
+    columns keep their JSON from `before`."""
     count = len(rows)
     for spec in table.fields:
+        field_type = field_type_registry.get(spec.type)
+        if (before is not None and changed is not None and field_type.row_local
+                and spec.id not in written and spec.column_name not in changed
+                and field_type.source_column(spec) not in changed):
+            column = spec.column_name
+            for row, kept in zip(rows, before, strict=True):
+                row[column] = kept[column]
+            continue
         given = written.get(spec.id)
         values: list[Any] | None = None
         if given is not None:
@@ -316,13 +330,44 @@ async def serialize_written(
             for position, value in zip(*given, strict=True):
                 values[position] = value
         shown = None if before is None else [row[spec.column_name] for row in before]
-        await field_type_registry.get(spec.type).load_written(ctx, spec, table, rows, values,
-                                                              shown)
+        await field_type.load_written(ctx, spec, table, rows, values, shown)
     return _json_rows(rows, table.fields, False)
+
+
+async def serialize_updated(
+    ctx: FieldContext, table: TableSchema, stored: list[dict[str, Any]], parsed: ParsedRows,
+    before: list[dict[str, Any]], stamp: datetime,
+) -> list[dict[str, Any]] | None:
+    """The JSON of rows after an update, without reading them again: `stored` holds
+    them as they were (read under a lock, so nothing else changed them since), `before`
+    their JSON then; the update wrote `parsed` and set `updated_on` to `stamp`. Fields
+    the update left alone keep their JSON. None when a written value may not read
+    back as written (see `FieldType.exact_column`): then read the rows again."""
+    changed = {"updated_on"}
+    for field_id, (positions, values) in parsed.columns.items():
+        spec = table.by_id[field_id]
+        field_type = field_type_registry.get(spec.type)
+        if not field_type.has_column:
+            continue
+        if not field_type.exact_column:
+            return None
+        column = spec.column_name
+        changed.add(column)
+        for position, value in zip(positions, values, strict=True):
+            stored[position][column] = value
+    for row in stored:
+        row["updated_on"] = stamp
+    return await serialize_written(ctx, table, stored, parsed.columns, before, changed)
 
 
 def with_field_names(table: TableSchema, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Serialized rows keyed by field name instead of `field_<id>`, values shared: the
     same rows answer a `user_field_names` request and feed the events."""
     names = {spec.column_name: spec.name for spec in table.fields}
+    if not rows:
+        return []
+    keys = tuple(rows[0])
+    if all(tuple(row) == keys for row in rows):  # rows from one serialization
+        renamed = tuple(names.get(key, key) for key in keys)
+        return [dict(zip(renamed, row.values(), strict=True)) for row in rows]
     return [{names.get(key, key): value for key, value in row.items()} for row in rows]

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from gridbase.clock import now
 from gridbase.errors import ApiError, body_error, field_error
 from gridbase.events import Outbox
 from gridbase.fields.context import FieldContext
@@ -25,6 +26,7 @@ from gridbase.handlers.row_values import (
     parse_rows,
     read_columns,
     serialize_rows,
+    serialize_updated,
     serialize_written,
     with_field_names,
 )
@@ -158,15 +160,19 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
 
 async def _fetch(
     ctx: FieldContext, table: TableSchema, ids: list[int], user_field_names: bool,
-    *, trusted: bool = False,
+    *, trusted: bool = False, stored: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of these ids that exist, serialized, in the order of `ids`; so it also
     tells which ids exist (an id beyond the 32-bit id column names no row). `trusted`:
-    the schemas came from the cache unchecked, and the SELECT confirms them."""
-    rows = await sql.select_by_ids(ctx.conn, table.sa_table, ids, _confirming(table, trusted))
+    the schemas came from the cache unchecked, and the SELECT confirms them. `stored`
+    receives the rows as stored, read under a lock (FOR UPDATE) for the write ahead."""
+    rows = await sql.select_by_ids(ctx.conn, table.sa_table, ids, _confirming(table, trusted),
+                                   lock=stored is not None)
     _confirm(table, trusted, rows)
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in ids if i in by_id]
+    if stored is not None:
+        stored.extend(dict(row) for row in ordered)
     return await serialize_rows(ctx, table, ordered, user_field_names)
 
 
@@ -282,7 +288,8 @@ async def update_rows(
     async with svc.db.write() as conn:
         table = await _table(svc, conn, actor, table_id, "table.rows.update")
         ctx = svc.field_context(conn, table)
-        before = await _fetch(ctx, table, ids, False)
+        stored: list[dict[str, Any]] = []
+        before = await _fetch(ctx, table, ids, False, stored=stored)
         found = {row["id"] for row in before}
         missing = [i for i in ids if i not in found]
         if missing:
@@ -292,17 +299,13 @@ async def update_rows(
         parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
         written = parsed.written
         unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
-        stored = await sql.update_rows(conn, table.sa_table, dict(zip(
-            ids, _column_values(table, parsed), strict=True)),
-            returning=read_columns(table, table.fields))
+        stamp = now()
+        await sql.update_rows(conn, table.sa_table, dict(zip(
+            ids, _column_values(table, parsed), strict=True)), stamp=stamp)
         await _store_outside(ctx, table, ids, parsed.columns)
         await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
-        if stored is None:
-            after = await _fetch(ctx, table, ids, False)
-        else:
-            by_id = {row["id"]: row for row in stored}
-            after = await serialize_written(ctx, table, [by_id[i] for i in ids],
-                                            parsed.columns, before)
+        after = await serialize_updated(ctx, table, stored, parsed, before, stamp) \
+            or await _fetch(ctx, table, ids, False)
         field_ids = sorted(written)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {},

@@ -143,15 +143,16 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
 
 
 _updates: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], tuple[str, ...] | None], TextualSelect]] = (
-    weakref.WeakKeyDictionary())
+    sa.Table, dict[tuple[tuple[str, ...], tuple[str, ...] | None],
+                   sa.TextClause | TextualSelect]] = weakref.WeakKeyDictionary()
 
 
 def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                     returning: tuple[str, ...] | None = None) -> TextualSelect:
-    """`UPDATE ... FROM <the batch> ... RETURNING *`: rows changing the same columns
+                     returning: tuple[str, ...] | None = None
+                     ) -> sa.TextClause | TextualSelect:
+    """`UPDATE ... FROM <the batch> [RETURNING ...]`: rows changing the same columns
     (`keys`) are one statement, whatever their number; `updated_on` is set to `:stamp`.
-    `returning`: the columns returned, when not all of them."""
+    `returning`: the columns returned, if any."""
     by_keys = _updates.setdefault(table, {})
     cached = by_keys.get((keys, returning))
     if cached is not None:
@@ -161,12 +162,13 @@ def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     sets = [f"{preparer.quote(key)} = {value}" for key, value in zip(keys, values, strict=True)]
     stamp_type = table.c.updated_on.type.compile(dialect=conn.dialect)
     sets.append(f'"updated_on" = CAST(:stamp AS {stamp_type})')
-    returned = table.c if returning is None else [table.c[key] for key in returning]
+    returned = [table.c[key] for key in returning or ()]
     listed = ", ".join(f"gridbase_row.{preparer.quote(column.name)}" for column in returned)
-    statement = sa.text(
+    text = sa.text(
         f"UPDATE {preparer.format_table(table)} AS gridbase_row SET {', '.join(sets)} "
-        f"FROM {source} WHERE gridbase_row.id = gridbase_new.gridbase_id "
-        f"RETURNING {listed}"
-    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type)).columns(*returned)
+        f"FROM {source} WHERE gridbase_row.id = gridbase_new.gridbase_id"
+        + (f" RETURNING {listed}" if returned else "")
+    ).bindparams(sa.bindparam("stamp", type_=table.c.updated_on.type))
+    statement = text.columns(*returned) if returned else text
     by_keys[(keys, returning)] = statement
     return statement

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -110,21 +111,24 @@ _by_ids: weakref.WeakKeyDictionary[sa.Table, dict[tuple[Any, ...], sa.Select[Any
 
 async def select_by_ids(
     conn: AsyncConnection, table: sa.Table, ids: Sequence[int],
-    extra: Sequence[sa.Label[Any]] = (),
+    extra: Sequence[sa.Label[Any]] = (), *, lock: bool = False,
 ) -> list[dict[str, Any]]:
     """The rows of these ids (within the id column's range), every column, with `extra`
-    labelled columns; one statement built per table for any number of ids."""
+    labelled columns; one statement built per table for any number of ids. `lock`:
+    PostgreSQL locks the rows read until the transaction ends (FOR UPDATE)."""
     storable = [i for i in ids if 0 < i < 2**31]
     if not storable:
         return []
     one = len(storable) == 1
     by_extra = _by_ids.setdefault(table, {})
-    key = (one, *(e.name for e in extra))
+    key = (one, lock, *(e.name for e in extra))
     statement = by_extra.get(key)
     if statement is None:
         statement = sa.select(table).add_columns(*extra).where(
             table.c.id == sa.bindparam("row_id") if one
             else ids_param(table.c.id, "row_ids", conn.dialect.name))
+        if lock:
+            statement = statement.with_for_update()
         by_extra[key] = statement
     params: dict[str, Any] = {"row_id": storable[0]} if one else {"row_ids": storable}
     if can_read_directly(conn) and (one or conn.dialect.name == "postgresql"):
@@ -263,15 +267,15 @@ async def insert_rows(
 
 
 async def update_rows(
-    conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]],
-    returning: Sequence[str] | None = None,
+    conn: AsyncConnection, table: sa.Table, changes: dict[int, dict[str, Any]], *,
+    stamp: datetime | None = None, returning: Sequence[str] | None = None,
 ) -> list[dict[str, Any]] | None:
-    """Set the given columns of each row (and its `updated_on`). On PostgreSQL rows
-    changing the same columns share one statement, which returns the rows as stored
-    afterwards (the `returning` columns, default all; in any order); elsewhere they
-    share one statement executed for many parameter sets, and None is returned: read
-    the rows again."""
-    stamp = now()
+    """Set the given columns of each row, and its `updated_on` to `stamp` (default:
+    now). On PostgreSQL rows changing the same columns share one statement, which can
+    return the rows as stored afterwards (the `returning` columns, in any order);
+    elsewhere they share one statement executed for many parameter sets. None when
+    nothing was returned."""
+    stamp = stamp or now()
     groups: dict[tuple[str, ...], list[int]] = {}
     for row_id, values in changes.items():
         groups.setdefault(tuple(sorted(values)), []).append(row_id)
@@ -284,8 +288,9 @@ async def update_rows(
             result = await conn.execute(batch_sql.update_statement(
                 conn, table, columns, tuple(returning) if returning is not None else None),
                 {"stamp": stamp, **params})
-            stored += _as_dicts(result)
-        return stored
+            if returning is not None:
+                stored += _as_dicts(result)
+        return stored if returning is not None else None
     for columns, ids in groups.items():
         statement = (table.update().where(table.c.id == sa.bindparam("v_row_id"))
                      .values({column: sa.bindparam(f"v_{column}") for column in columns})
