@@ -176,8 +176,8 @@ async def parse_rows(
         if not positions:
             continue
         results = await field_type_registry.get(spec.type).prepare(ctx, spec, raw)
-        refused = [k for k, result in enumerate(results) if isinstance(result, CellError)]
-        if refused:
+        if any(issubclass(kind, CellError) for kind in set(map(type, results))):
+            refused = [k for k, result in enumerate(results) if isinstance(result, CellError)]
             key = table.field_key(spec, user_field_names)
             for k in refused:
                 error = results[k]

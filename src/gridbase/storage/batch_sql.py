@@ -117,10 +117,11 @@ _inserts: weakref.WeakKeyDictionary[
 def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
                      at_end: bool, read_back: bool) -> TextualSelect:
     """`INSERT ... SELECT FROM <the batch> ... RETURNING *`: rows are inserted in batch
-    order, so the ids the sequence hands out increase in that order. `at_end`: the
-    statement itself numbers the rows after the table's highest order (what
-    `orders_before(..., None, ...)` gives), saving that query's round trip. Without
-    `read_back` it returns only the ids and orders."""
+    order, so the ids the sequence hands out increase in that order; their
+    `created_on` and `updated_on` are `:stamp`. `at_end`: the statement itself numbers
+    the rows after the table's highest order (what `orders_before(..., None, ...)`
+    gives), saving that query's round trip. Without `read_back` it returns only the
+    ids and orders."""
     by_keys = _inserts.setdefault(table, {})
     cached = by_keys.get((keys, at_end, read_back))
     if cached is not None:
@@ -129,6 +130,9 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     target = preparer.format_table(table)
     source, selected = _source(conn, table, keys, with_id=False, ordinality=True)
     columns = [preparer.quote(key) for key in keys]
+    stamp_type = table.c.created_on.type.compile(dialect=conn.dialect)
+    columns += ['"created_on"', '"updated_on"']
+    selected += [f"CAST(:stamp AS {stamp_type})"] * 2
     if at_end:
         columns.append('"order"')
         selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
@@ -137,7 +141,8 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     statement = sa.text(
         f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(selected)} "
         f"FROM {source} ORDER BY gridbase_position RETURNING {returned}"
-    ).columns(*(table.c if read_back else (table.c.id, table.c.order)))
+    ).bindparams(sa.bindparam("stamp", type_=table.c.created_on.type)).columns(
+        *(table.c if read_back else (table.c.id, table.c.order)))
     by_keys[(keys, at_end, read_back)] = statement
     return statement
 

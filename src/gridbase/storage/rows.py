@@ -211,14 +211,13 @@ async def insert_columns(
     if not count:
         return []
     stamp = now()
-    stamps = [stamp] * count
-    columns = {**columns, "created_on": stamps, "updated_on": stamps}
     if conn.dialect.name == "postgresql":
         keys = tuple(columns)
-        read_back = read_back or not set(table.c.keys()) <= {*keys, "id", "order"}
+        stamped = {*keys, "id", "order", "created_on", "updated_on"}
+        read_back = read_back or not set(table.c.keys()) <= stamped
         result = await conn.execute(
             batch_sql.insert_statement(conn, table, keys, at_end, read_back),
-            batch_sql.batch_params(conn, table, keys, list(columns.values())))
+            {"stamp": stamp, **batch_sql.batch_params(conn, table, keys, list(columns.values()))})
         if read_back:
             return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
         placed = sorted(result.all(), key=lambda row: int(row[0]))
@@ -227,7 +226,10 @@ async def insert_columns(
         for row, (row_id, order) in zip(rows, placed, strict=True):
             row["id"] = row_id
             row["order"] = order
+            row["created_on"] = row["updated_on"] = stamp
         return rows
+    stamps = [stamp] * count
+    columns = {**columns, "created_on": stamps, "updated_on": stamps}
     values = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
     if at_end:
         orders = await orders_before(conn, table, None, count)
