@@ -33,6 +33,7 @@ from gridbase.api.responses import JSONResponse, error_response
 from gridbase.api.web import install_web
 from gridbase.config import Settings, load_settings
 from gridbase.errors import ApiError, PlainError
+from gridbase.gc_tuning import tune_for_serving
 from gridbase.handlers.services import Services
 from gridbase.https import HttpsPolicy
 from gridbase.realtime import Realtime, WebsocketEndpoint
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await realtime.start()
+        tune_for_serving()
         try:
             yield
         finally:
