@@ -141,14 +141,18 @@ class Router:
         return audience
 
     async def _forget_pages(self, envelope: Envelope) -> None:
-        """Drop subscriptions to what was deleted, and those of members who left."""
-        payload = envelope.payload
+        """Drop subscriptions to what was deleted, and those of members who left. Only
+        these events' payloads are read (decoding a row event's would cost more than
+        routing it)."""
         if envelope.type == "table_deleted":
-            self._sweep(lambda p: p.table_id == payload.get("table_id"), notify=False)
+            table_id = envelope.payload.get("table_id")
+            self._sweep(lambda p: p.table_id == table_id, notify=False)
         elif envelope.type == "application_deleted":
-            self._sweep(lambda p: p.database_id == payload.get("application_id"), notify=False)
+            database_id = envelope.payload.get("application_id")
+            self._sweep(lambda p: p.database_id == database_id, notify=False)
         elif envelope.type == "group_deleted":
-            self._sweep(lambda p: p.workspace_id == payload.get("workspace_id"), notify=False)
+            workspace_id = envelope.payload.get("workspace_id")
+            self._sweep(lambda p: p.workspace_id == workspace_id, notify=False)
         elif envelope.type in MEMBERSHIP_EVENTS and envelope.workspace_id is not None:
             workspace_id = envelope.workspace_id
             members = await self.membership.members(workspace_id)
