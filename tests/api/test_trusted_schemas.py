@@ -89,3 +89,35 @@ async def test_missing_rows_and_bad_sorts_answer_as_before(api: Api, app: Any) -
     assert bad.json()["error"] == "ERROR_ORDER_BY_FIELD_NOT_FOUND"
     empty = await api.rows(table["id"], user_field_names="true", search="zzz")
     assert empty["count"] == 0 and empty["results"] == []
+
+
+async def test_writes_use_fields_changed_elsewhere(api: Api, second: Api) -> None:
+    table = await api.table(data=[["Name", "Old"], ["a", "x"]])
+    await api.ok("POST", f"{ROWS}/{table['id']}/", params={"user_field_names": "true"},
+                 json={"Name": "warm"})
+    await api.ok("PATCH", f"{ROWS}/{table['id']}/1/", params={"user_field_names": "true"},
+                 json={"Name": "a"})
+    await second.field(table["id"], name="Score", type="number")
+    plain = await api.ok("POST", f"{ROWS}/{table['id']}/", json={"Name": "c"},
+                         params={"user_field_names": "true"})
+    assert sorted(plain) == ["Name", "Old", "Score", "id", "order"]
+    await second.field(table["id"], name="Later", type="text")
+    renamed = await api.ok("PATCH", f"{ROWS}/{table['id']}/{plain['id']}/",
+                           json={"Name": "c"}, params={"user_field_names": "true"})
+    assert "Later" in renamed
+    await second.ok("DELETE", f"{ROWS}/{table['id']}/{plain['id']}/")
+    old = next(f for f in await second.fields(table["id"]) if f["name"] == "Old")
+    await second.ok("DELETE", f"/api/database/fields/{old['id']}/")
+    created = await api.ok("POST", f"{ROWS}/{table['id']}/", json={"Name": "b", "Score": "3"},
+                           params={"user_field_names": "true"})
+    assert created["Score"] == "3" and "Old" not in created
+    updated = await api.ok("PATCH", f"{ROWS}/{table['id']}/1/", json={"Score": "4"},
+                           params={"user_field_names": "true"})
+    assert updated["Score"] == "4" and updated["Name"] == "a" and "Old" not in updated
+    batch = await api.ok("PATCH", f"{ROWS}/{table['id']}/batch/",
+                         params={"user_field_names": "true"},
+                         json={"items": [{"id": created["id"], "Score": "5"}]})
+    assert [r["Score"] for r in batch["items"]] == ["5"]
+    rows = await second.rows(table["id"], user_field_names="true")
+    assert sorted((r["Name"], r["Score"]) for r in rows["results"]) == [
+        ("a", "4"), ("b", "5"), ("warm", None)]

@@ -76,15 +76,17 @@ class _Unconfirmed(Exception):
     would have confirmed them with was empty."""
 
 
-async def _trusted_table(svc: Services, conn: AsyncConnection, actor: Actor, table_id: int,
-                         operation: str) -> TableSchema | None:
-    """The cached schemas (table and linked tables), once the actor may do `operation`;
-    None when not all are cached. Unchecked: the caller's row SELECT confirms them."""
-    table = cached_with_related(svc.schemas, table_id)
-    if table is not None:
-        await require(conn, actor, operation, table.workspace_id,
-                      database_id=table.database_id, table_id=table.id)
-    return table
+async def _schemas(svc: Services, conn: AsyncConnection, actor: Actor, table_id: int,
+                   operation: str, trusted: bool) -> tuple[TableSchema, bool]:
+    """The table's schema with its linked tables', once the actor may do `operation`,
+    and whether they are trusted: when `trusted` is asked and all are cached, they come
+    from the cache unchecked, and the caller must confirm them (`_confirm`)."""
+    table = cached_with_related(svc.schemas, table_id) if trusted else None
+    if table is None:
+        return await _table(svc, conn, actor, table_id, operation), False
+    await require(conn, actor, operation, table.workspace_id,
+                  database_id=table.database_id, table_id=table.id)
+    return table, True
 
 
 def _schemas_of(table: TableSchema) -> dict[int, TableSchema]:
@@ -128,11 +130,8 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
     # other listings skip BEGIN/COMMIT.
     searching = bool(search.search_terms(query.search, query.search_mode))
     async with svc.db.read(snapshot=searching) as conn:
-        table = await _trusted_table(svc, conn, actor, table_id, "table.rows.read") \
-            if trusted else None
-        if table is None:
-            trusted = False
-            table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.read",
+                                        trusted)
         indexed = await search.use_index(conn, table, query.search, query.search_mode,
                                          build=build_index)
         compiled = compile_query(table, query, svc.db.dialect, indexed)
@@ -189,11 +188,8 @@ async def _get_row(
     join: list[tuple[str, str]], trusted: bool,
 ) -> dict[str, Any]:
     async with svc.db.read(snapshot=False) as conn:
-        table = await _trusted_table(svc, conn, actor, table_id, "table.rows.read") \
-            if trusted else None
-        if table is None:
-            trusted = False
-            table = await _table(svc, conn, actor, table_id, "table.rows.read")
+        table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.read",
+                                        trusted)
         joins = await resolve_joins(svc, conn, actor, table, join, user_field_names)
         rows = await _fetch(svc.field_context(conn, table), table, [row_id], user_field_names,
                             trusted=trusted)
@@ -234,28 +230,54 @@ async def create_rows(
     before_id: int | None, batch: bool, websocket_id: str | None = None,
 ) -> list[dict[str, Any]]:
     outbox = Outbox()
-    async with svc.db.write() as conn:
-        table = await _table(svc, conn, actor, table_id, "table.rows.create")
-        if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
-            raise _missing([before_id], quoted=False)
-        ctx = svc.field_context(conn, table)
-        parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
-        new = await new_rows(ctx, table, parsed)
-        if before_id is not None:
-            new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
-                                                           len(items))
-        stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
-                                          at_end=before_id is None, read_back=not new.exact)
-        ids = [row["id"] for row in stored]
-        await _store_outside(ctx, table, ids, new.outside, new_rows=True)
-        await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)
-        created = await serialize_written(ctx, table, stored, parsed.columns)
-        outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
-                                    "before_row_id": before_id},
-                   table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+
+    async def attempt(trusted: bool) -> tuple[TableSchema, list[dict[str, Any]]]:
+        outbox.events.clear()
+        async with svc.db.write() as conn:
+            table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.create",
+                                            trusted)
+            created = await _create_in(svc, conn, table, items, user_field_names, before_id,
+                                       batch, websocket_id, outbox)
+            await _bump_confirming(conn, table, trusted)
+        return table, created
+
+    table, created = await _on_trusted_schemas(attempt)
     await svc.events.publish(outbox.events)
     return with_field_names(table, created) if user_field_names else created
+
+
+async def _bump_confirming(conn: AsyncConnection, table: TableSchema, trusted: bool) -> None:
+    """A write's last statement: bump the table's data version (see table_versions) and,
+    for trusted schemas, confirm them in the same statement."""
+    found = await bump_data_version(conn, table.id, returning=_confirming(table, trusted))
+    _confirm(table, trusted, [found])
+
+
+async def _create_in(
+    svc: Services, conn: AsyncConnection, table: TableSchema, items: list[Any],
+    user_field_names: bool, before_id: int | None, batch: bool, websocket_id: str | None,
+    outbox: Outbox,
+) -> list[dict[str, Any]]:
+    """Create the rows inside the caller's transaction; the event goes to `outbox`."""
+    table_id = table.id
+    if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
+        raise _missing([before_id], quoted=False)
+    ctx = svc.field_context(conn, table)
+    parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
+    new = await new_rows(ctx, table, parsed)
+    if before_id is not None:
+        new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
+                                                       len(items))
+    stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
+                                      at_end=before_id is None, read_back=not new.exact)
+    ids = [row["id"] for row in stored]
+    await _store_outside(ctx, table, ids, new.outside, new_rows=True)
+    await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)
+    created = await serialize_written(ctx, table, stored, parsed.columns)
+    outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
+                                "before_row_id": before_id},
+               table_id=table_id, origin_websocket_id=websocket_id)
+    return created
 
 
 def _row_ids(items: list[Any]) -> list[int]:
@@ -285,35 +307,53 @@ async def update_rows(
         raise ApiError("ERROR_ROW_IDS_NOT_UNIQUE",
                        f"The provided row ids {duplicates} are not unique.")
     outbox = Outbox()
-    async with svc.db.write() as conn:
-        table = await _table(svc, conn, actor, table_id, "table.rows.update")
-        ctx = svc.field_context(conn, table)
-        stored: list[dict[str, Any]] = []
-        before = await _fetch(ctx, table, ids, False, stored=stored)
-        found = {row["id"] for row in before}
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise _missing(missing, quoted=False)
-        stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
-                    for item in items]
-        parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
-        written = parsed.written
-        unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
-        stamp = now()
-        await sql.update_rows(conn, table.sa_table, dict(zip(
-            ids, _column_values(table, parsed), strict=True)), stamp=stamp)
-        await _store_outside(ctx, table, ids, parsed.columns)
-        await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
-        after = await serialize_updated(ctx, table, stored, parsed, before, stamp) \
-            or await _fetch(ctx, table, ids, False)
-        field_ids = sorted(written)
-        outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
-                                    "rows": after, "metadata": {},
-                                    "updated_field_ids": field_ids},
-                   table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+
+    async def attempt(trusted: bool) -> tuple[TableSchema, list[dict[str, Any]]]:
+        outbox.events.clear()
+        async with svc.db.write() as conn:
+            table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.update",
+                                            trusted)
+            after = await _update_in(svc, conn, table, ids, items, user_field_names, batch,
+                                     trusted, websocket_id, outbox)
+            await bump_data_version(conn, table_id)  # last: see table_versions
+        return table, after
+
+    table, after = await _on_trusted_schemas(attempt)
     await svc.events.publish(outbox.events)
     return with_field_names(table, after) if user_field_names else after
+
+
+async def _update_in(
+    svc: Services, conn: AsyncConnection, table: TableSchema, ids: list[int],
+    items: list[Any], user_field_names: bool, batch: bool, trusted: bool,
+    websocket_id: str | None, outbox: Outbox,
+) -> list[dict[str, Any]]:
+    """Update the rows inside the caller's transaction (the rows' read confirms trusted
+    schemas); the event goes to `outbox`."""
+    ctx = svc.field_context(conn, table)
+    stored: list[dict[str, Any]] = []
+    before = await _fetch(ctx, table, ids, False, trusted=trusted, stored=stored)
+    found = {row["id"] for row in before}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise _missing(missing, quoted=False)
+    stripped = [{k: v for k, v in item.items() if k != "id"} if batch else item
+                for item in items]
+    parsed = await parse_rows(ctx, table, stripped, user_field_names, batch=batch)
+    written = parsed.written
+    unlinked = await search_sync.linked_rows(svc, conn, table, ids, written)
+    stamp = now()
+    await sql.update_rows(conn, table.sa_table, dict(zip(
+        ids, _column_values(table, parsed), strict=True)), stamp=stamp)
+    await _store_outside(ctx, table, ids, parsed.columns)
+    await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
+    after = await serialize_updated(ctx, table, stored, parsed, before, stamp) \
+        or await _fetch(ctx, table, ids, False)
+    outbox.add("rows_updated", {"table_id": table.id, "rows_before_update": before,
+                                "rows": after, "metadata": {},
+                                "updated_field_ids": sorted(written)},
+               table_id=table.id, origin_websocket_id=websocket_id)
+    return after
 
 
 async def move_row(

@@ -31,17 +31,22 @@ __all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions", "
 SLOTS = 16
 
 
-async def bump_data_version(conn: AsyncConnection, table_id: int) -> None:
-    """Mark the table's rows as changed by this transaction.
+async def bump_data_version(conn: AsyncConnection, table_id: int, *,
+                            returning: Sequence[sa.Label[Any]] = ()) -> dict[str, Any]:
+    """Mark the table's rows as changed by this transaction; `returning` columns
+    (uncorrelated subqueries) are read by the same statement and given back by label.
 
     On PostgreSQL this locks one slot row until commit, so callers bump last, after
     their writes, to hold it as briefly as possible."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     statement = insert(versions).values(table_id=table_id, slot=random.randrange(SLOTS),
-                                        version=1)
-    await conn.execute(statement.on_conflict_do_update(
+                                        version=1).on_conflict_do_update(
         index_elements=[versions.c.table_id, versions.c.slot],
-        set_={"version": versions.c.version + 1}))
+        set_={"version": versions.c.version + 1})
+    if not returning:
+        await conn.execute(statement)
+        return {}
+    return dict((await conn.execute(statement.returning(*returning))).mappings().one())
 
 
 def _version_of(table_id: int) -> sa.ColumnElement[int]:
