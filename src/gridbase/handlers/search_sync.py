@@ -13,6 +13,7 @@ next search. Field changes need no hook here, as they change the index's signatu
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 
@@ -23,7 +24,7 @@ from gridbase.fields.link_relation import chunks, relation_of
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.related import with_related
-from gridbase.handlers.search import index_text, signature
+from gridbase.handlers.search import index_rows, signature
 from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
 from gridbase.storage import search_index as store
@@ -116,8 +117,9 @@ async def _refresh(svc: Services, conn: AsyncConnection, table_id: int,
     table = await with_related(svc.schemas, conn,
                                schema or await svc.schemas.get(conn, table_id))
     if built == signature(table):
-        await store.refresh_entries(conn, table_id, table.sa_table, index_text(table), ids,
-                                    new=new)
+        await store.refresh_entries(
+            conn, table_id, functools.partial(index_rows, table, conn.dialect.name), ids,
+            new=new)
 
 
 async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,
