@@ -1,13 +1,15 @@
 """Building a table's search index whole: links are read in one pass (several links per
 row, in the linked table's order, self links, linked rows with no primary text, a
 number primary) and give what search finds row by row; a big table's index is built in
-the background while searches scan and rows are written, and is read once built.
+the background, in steps, while searches scan and rows are written, and is read once
+built; a build under way in another process is left alone until its mark is stale.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ import sqlalchemy as sa
 
 from gridbase.app import create_app
 from gridbase.config import load_settings
+from gridbase.handlers import search_build
+from gridbase.storage import schema as meta
 from gridbase.storage import search_index
 from tests.conftest import BACKEND, Api, signup
 from tests.query.test_search_index import _batch, _items_and_others, assert_search_matches
@@ -99,8 +103,10 @@ async def background(app: Any, database_url: str, tmp_path: Path
 
 
 async def _built(app: Any, table_id: int) -> bool:
+    """Whether the table's index is built (not missing, nor being built)."""
     async with app.state.services.db.read() as conn:
-        return await search_index.built_signature(conn, table_id) is not None
+        found = await search_index.built_signature(conn, table_id)
+    return found is not None and not search_index.building(found)
 
 
 async def _trigram_index(app: Any, table_id: int) -> bool:
@@ -150,21 +156,67 @@ async def test_big_table_is_built_in_the_background(background: tuple[Api, Any])
     await _index_is_read(api, app, items)
 
 
-async def test_writes_racing_a_background_build(background: tuple[Api, Any]) -> None:
-    """Writes made while the build runs are in the index once it is built."""
+async def test_writes_racing_a_background_build(background: tuple[Api, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes made while the build runs, between its steps, are in the index once it is
+    built."""
+    monkeypatch.setattr(search_build, "STEP_ROWS", 7)
     api, app = background
     table_id = (await api.table(data=[["Name"], *[[f"row {i} river"] for i in range(60)]]))["id"]
     await _drop_index(app, table_id)
 
     async def write(i: int) -> None:
-        await _batch(api, "POST", table_id, [{"Name": f"late {i} river {j}"} for j in range(5)])
+        await _batch(api, "POST", table_id, [{"Name": f"late {i} river {j}"} for j in range(3)])
         await _batch(api, "PATCH", table_id, [{"id": i + 1, "Name": f"renamed {i}"}])
+        await api.ok("DELETE", f"/api/database/rows/table/{table_id}/{60 - i}/")
 
-    searches = [api.rows(table_id, search="river", size=1) for _ in range(3)]
-    await asyncio.gather(*searches, *(write(i) for i in range(3)))
+    builds = app.state.services.indexes.builds
+    await builds.one_at_a_time.acquire()  # the build waits until the writes begin
+    try:
+        searches = [api.rows(table_id, search="river", size=1) for _ in range(3)]
+        await asyncio.gather(*searches, write(0))
+    finally:
+        builds.one_at_a_time.release()
+    during = 0
+    for i in range(1, 30):
+        if not builds.busy(("search_index", table_id)):
+            break
+        await write(i)
+        during += 1
+    assert during > 0
     await app.state.services.indexes.settle()
     assert await _built(app, table_id)
     await assert_search_matches(api, table_id, ["late", "renamed", "river"])
+    await _index_is_read(api, app, table_id)
+
+
+async def test_a_build_under_way_elsewhere_is_left_alone(background: tuple[Api, Any]
+                                                         ) -> None:
+    """A build whose mark is fresh (another process's) is left to finish; searches scan
+    and writes keep its entries meanwhile. Once the mark is stale (that process died),
+    the next search builds the index afresh."""
+    api, app = background
+    table_id = (await api.table(data=[["Name"], *[[f"row {i}"] for i in range(8)]]))["id"]
+    db = app.state.services.db
+    async with db.write() as conn:
+        assert await search_index.begin_build(conn, table_id, search_index.BUILDING + "other",
+                                              [], fresh_for=timedelta(minutes=1))
+    assert (await api.rows(table_id, search="row"))["count"] == 8
+    await app.state.services.indexes.settle()
+    assert not await _built(app, table_id)
+    await _batch(api, "POST", table_id, [{"Name": "written meanwhile"}])
+    async with db.read() as conn:
+        side = sa.table(search_index.side_table_name(table_id),
+                        sa.column("rowid" if BACKEND == "sqlite" else "id"))
+        assert await conn.scalar(sa.select(sa.func.count()).select_from(side)) == 1
+    async with db.write() as conn:
+        await conn.execute(meta.search_indexes.update().where(
+            meta.search_indexes.c.table_id == table_id).values(
+            built_on=datetime.now(UTC) - timedelta(hours=1)))
+    await assert_search_matches(api, table_id, ["meanwhile"])
+    await app.state.services.indexes.settle()
+    assert await _built(app, table_id)
+    await assert_search_matches(api, table_id, ["meanwhile"])
     await _index_is_read(api, app, table_id)
 
 

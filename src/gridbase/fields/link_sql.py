@@ -19,7 +19,14 @@ from sqlalchemy.sql.expression import FunctionElement
 from gridbase.fields.link_relation import Relation, relation_of
 from gridbase.fields.model import FieldSpec, TableSchema
 
-__all__ = ["any_linked_text", "linked_text", "linked_texts", "target_of"]
+__all__ = ["among", "any_linked_text", "linked_text", "linked_texts", "target_of"]
+
+
+def among(column: sa.ColumnElement[int], ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """`column` is one of `ids`: BETWEEN its ends for a `range` (a step of a build)."""
+    if isinstance(ids, range) and ids.step == 1:
+        return column.between(ids.start, ids.stop - 1)
+    return column.in_(list(ids))
 
 
 def target_of(spec: FieldSpec, table: TableSchema) -> TableSchema | None:
@@ -108,8 +115,8 @@ def linked_text(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
 
 def linked_texts(spec: FieldSpec, table: TableSchema, dialect: str,
                  ids: Sequence[int] | None = None) -> sa.Subquery | None:
-    """What `linked_text` gives every row with links (or those of `ids`), as (`row_id`,
-    `text`) from ONE grouped query over the join table, to join to many rows at once.
+    """What `linked_text` gives every row with links (or those of `ids`, see `among`), as
+    (`row_id`, `text`) from ONE grouped query over the join table, to join to many rows.
 
     None when a row's own subquery is what to use: on SQLite, whose group_concat takes
     no order under GROUP BY, and which runs that subquery as one index lookup per row
@@ -125,5 +132,5 @@ def linked_texts(spec: FieldSpec, table: TableSchema, dialect: str,
                        _JoinTexts(linked.text, linked.position, linked.row_id).label("text"))
              .select_from(linked.source).group_by(owner))
     if ids is not None:
-        query = query.where(owner.in_(list(ids)))
+        query = query.where(among(owner, ids))
     return query.subquery()

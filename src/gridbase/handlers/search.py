@@ -8,18 +8,16 @@ A table's index (see `storage.search_index`) is up to date when it was built for
 signature of the table's current searchable fields. Row writes keep it in step
 (`search_sync`); a field change alters the signature, which leaves the index stale.
 The first search that finds a table's index stale or missing (a table made before
-indexes existed) has it rebuilt, in a write transaction of its own: inline on a table
-below GRIDBASE_SEARCH_INDEX_SYNC_ROWS rows, which the search then reads, else in the
-background (`background_builds`), while searches read the cells themselves (a full scan
-of the rows), as they do when a build fails.
+indexes existed) has it rebuilt (`search_build`): inline on a table below
+GRIDBASE_SEARCH_INDEX_SYNC_ROWS rows, which the search then reads, else in the
+background, while searches read the cells themselves (a full scan of the rows), as they
+do when a build fails.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,17 +25,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gridbase.fields.link_relation import relation_of
-from gridbase.fields.link_sql import linked_texts
+from gridbase.fields.link_sql import among, linked_texts
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
-from gridbase.handlers.related import with_related
 from gridbase.handlers.services import Services
 from gridbase.storage import search_index as store
-from gridbase.storage.auto_indexes import row_estimate
 from gridbase.storage.sql_functions import fold_case, icontains
-from gridbase.storage.table_versions import bump_data_version
-from gridbase.storage.user_tables import table_name
 
 __all__ = [
     "IndexNotReady",
@@ -50,8 +43,6 @@ __all__ = [
     "signature",
     "use_index",
 ]
-
-log = logging.getLogger(__name__)
 
 # Part of every signature: bump it when the indexed text changes meaning, so that
 # indexes built by older code are rebuilt.
@@ -78,10 +69,11 @@ def _searchable(table: TableSchema) -> list[FieldSpec]:
 
 def index_rows(table: TableSchema, dialect: str, ids: Sequence[int] | None = None
                ) -> sa.Select[Any]:
-    """SELECT the id and index entry of every row, or of the rows of `ids` (`table` with
-    its related schemas). Each cell is its field type's `text_expression`, but a link's
-    text comes from one grouped query over its join table (`linked_texts`), joined to
-    the rows, where the backend does that better than a subquery per row."""
+    """SELECT the id and index entry of every row, or of the rows of `ids` (a list, or a
+    `range` of ids), over `table` with its related schemas. Each cell is its field
+    type's `text_expression`, but a link's text comes from one grouped query over its
+    join table (`linked_texts`), joined to the rows, where the backend does that better
+    than a subquery per row."""
     rows = table.sa_table
     source: sa.FromClause = rows
     cells: list[sa.ColumnElement[str]] = []
@@ -94,7 +86,7 @@ def index_rows(table: TableSchema, dialect: str, ids: Sequence[int] | None = Non
             source = source.outerjoin(grouped, grouped.c.row_id == rows.c.id)
             cells.append(grouped.c.text)
     query = sa.select(rows.c.id, store.row_text(cells).label("cells")).select_from(source)
-    return query if ids is None else query.where(rows.c.id.in_(list(ids)))
+    return query if ids is None else query.where(among(rows.c.id, ids))
 
 
 def _spec_key(spec: FieldSpec | None) -> Any:
@@ -115,18 +107,6 @@ def signature(table: TableSchema) -> str:
             parts.append(None if target is None else [target.id, _spec_key(target.primary)])
     encoded = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
-
-
-def _read_tables(table: TableSchema) -> list[str]:
-    """The other tables a row's entry reads: linked tables and their join tables."""
-    names: set[str] = set()
-    for spec in table.fields:
-        if spec.type == "link_row" and spec.props.get("relation_table"):
-            names.add(str(relation_of(spec).table.name))
-            target = int(spec.props.get("link_row_table_id") or 0)
-            if target in table.related and target != table.id:
-                names.add(table_name(target))
-    return sorted(names)
 
 
 async def index_ready(conn: AsyncConnection, table: TableSchema) -> bool:
@@ -158,50 +138,11 @@ async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
 
 
 async def build_index(svc: Services, table_id: int) -> bool:
-    """Have the table's index built unless it is up to date; True when it is ready now.
+    """Have the table's index built unless it is up to date (see `search_build`); True
+    when the search may read it now, False when it scans."""
+    from gridbase.handlers.search_build import build  # the builder reads our SQL
 
-    A table of `search_index_sync_rows` rows or more (its highest id) is built in the
-    background, one build per table at a time: False then, and the search scans. False
-    too when the index cannot be built (search then scans the rows)."""
-    key = ("search_index", table_id)
-    builds = svc.indexes.builds
-    if builds.busy(key):
-        return False
-    async with svc.db.read() as conn:
-        big = await row_estimate(conn, table_id) >= svc.settings.search_index_sync_rows
-    if not big:
-        return await _build(svc, table_id, background=False)
-    builds.start(key, functools.partial(_build, svc, table_id, background=True))
-    return False
-
-
-async def _build(svc: Services, table_id: int, *, background: bool) -> bool:
-    """Build the table's index unless it is up to date; False when it cannot be built.
-
-    The build holds the rows' table, and the linked and join tables its text reads,
-    against writers until it commits, so that no write is left out of the index. In
-    the background (a big table) that is while the entries are written (about 5 s for
-    a million rows on PostgreSQL); the trigram index, four times as long to build, is
-    added after, concurrently with writes, and searches read the side table meanwhile."""
-    try:
-        async with svc.db.write() as conn:
-            await store.lock_for_build(conn, table_name(table_id))
-            table = await with_related(svc.schemas, conn, await svc.schemas.get(conn, table_id))
-            if await index_ready(conn, table):
-                return True  # another search built it meanwhile
-            await store.rebuild_index(conn, table.id, index_rows(table, svc.db.dialect),
-                                      signature(table), _read_tables(table),
-                                      trigram_index=not background)
-            # Counts of searches read the index: cached ones must not outlive it.
-            await bump_data_version(conn, table.id)
-        if background:
-            await store.add_trigram_index(svc.db, table_id)
-            log.info("built the search index of table %s", table_id)
-        return True
-    except sa.exc.DBAPIError:
-        # A missing pg_trgm or a lock conflict must not fail the search itself.
-        log.exception("could not build the search index of table %s", table_id)
-        return False
+    return await build(svc, table_id)
 
 
 def _scan_condition(table: TableSchema, terms: list[str]) -> sa.ColumnElement[bool]:
