@@ -55,6 +55,9 @@ class Settings:
     # before it gets an index (0: never), and the fewest rows worth indexing.
     auto_index_uses: int = 20
     auto_index_min_rows: int = 10_000
+    # Search indexes (see handlers/search.py) of tables with fewer rows are built inside
+    # the search that needs one; bigger tables' in the background, while searches scan.
+    search_index_sync_rows: int = 50_000
     # Exact counts kept per process (handlers/count_cache.py), in megabytes; 0: none.
     count_cache_mb: int = 16
     extra: dict[str, str] = field(default_factory=dict)
@@ -86,6 +89,7 @@ def load_settings(**overrides: object) -> Settings:
         "auto_index_uses": _int_env("GRIDBASE_AUTO_INDEX_USES", 20),
         "auto_index_min_rows": _int_env("GRIDBASE_AUTO_INDEX_MIN_ROWS", 10_000),
         "count_cache_mb": _int_env("GRIDBASE_COUNT_CACHE_MB", 16),
+        "search_index_sync_rows": _int_env("GRIDBASE_SEARCH_INDEX_SYNC_ROWS", 50_000),
     }
     values.update(overrides)
     if "secret_key" not in values:

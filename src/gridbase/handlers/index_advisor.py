@@ -6,13 +6,13 @@ once when a view saves a filter or sort on the field, the index that serves it i
 in a background task, if the table has at least `min_rows` rows (10,000 by default:
 below that a scan is already fast). The request that triggered it neither waits for the
 build nor sees its errors; a failed build is logged and tried again after as many uses.
-Builds run one after the other.
+Builds run one after the other (`background_builds`), with the search index builds of
+big tables.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.handlers.background_builds import BackgroundBuilds
 from gridbase.handlers.index_plans import COMPARE, CONTAINS, SORT, IndexUse, plans_for
 from gridbase.storage.auto_indexes import IndexPlan, build_in_background, create_index
 from gridbase.storage.engine import Database
 
 __all__ = ["IndexAdvisor", "keep_indexes"]
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,10 +35,7 @@ class IndexAdvisor:
     min_rows: int = 10_000
     counts: Counter[IndexPlan] = field(default_factory=Counter)
     built: set[IndexPlan] = field(default_factory=set)
-    running: dict[IndexPlan, asyncio.Task[None]] = field(default_factory=dict)
-    # One build at a time: two concurrent index builds on one PostgreSQL table wait for
-    # each other's transactions and deadlock.
-    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
+    builds: BackgroundBuilds = field(default_factory=BackgroundBuilds)
 
     def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False
              ) -> None:
@@ -47,36 +43,27 @@ class IndexAdvisor:
         if self.uses <= 0:
             return
         for plan in plans_for(uses, table, self.db.dialect):
-            if plan in self.built or plan in self.running:
+            if plan in self.built or self.builds.busy(plan):
                 continue
             self.counts[plan] += self.uses if saved else 1
             if self.counts[plan] >= self.uses:
                 self.counts[plan] = 0
-                self.running[plan] = asyncio.get_running_loop().create_task(self._build(plan))
+                self.builds.start(plan, functools.partial(self._build, plan))
 
     def forget_table(self, table_id: int) -> None:
         """A table's fields changed: its columns may need their indexes again."""
         self.built = {p for p in self.built if p.table_id != table_id}
 
     async def _build(self, plan: IndexPlan) -> None:
-        try:
-            async with self.one_at_a_time:
-                if await build_in_background(self.db, plan, self.min_rows):
-                    self.built.add(plan)
-        except Exception:
-            log.warning("could not create index %s", plan.name, exc_info=True)
-        finally:
-            self.running.pop(plan, None)
+        if await build_in_background(self.db, plan, self.min_rows):
+            self.built.add(plan)
 
     async def settle(self) -> None:
-        """Wait for the builds under way (tests, shutdown)."""
-        while self.running:
-            await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+        """Wait for the background builds under way, search indexes' too (tests)."""
+        await self.builds.settle()
 
     async def close(self) -> None:
-        for task in list(self.running.values()):
-            task.cancel()
-        await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+        await self.builds.close()
 
 
 async def keep_indexes(conn: AsyncConnection, table: TableSchema, spec: FieldSpec,

@@ -7,12 +7,14 @@ changed, they were deleted, or a two-way link between them changed), the entries
 rows linking to them. Links that a write removes must be read before it (`linked_rows`);
 `rows_changed` reads the links after it and refreshes everything.
 
-Only indexes that are up to date are written: a stale one is rebuilt whole before the
-next search. Field changes need no hook here, as they change the index's signature.
+Only indexes that are up to date, or being built in steps (`search_build`), are
+written: a stale one is rebuilt whole before the next search. Field changes need no
+hook here, as they change the index's signature.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 
@@ -23,7 +25,7 @@ from gridbase.fields.link_relation import chunks, relation_of
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.related import with_related
-from gridbase.handlers.search import index_text, signature
+from gridbase.handlers.search import index_rows, signature
 from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
 from gridbase.storage import search_index as store
@@ -108,16 +110,18 @@ async def linked_rows(svc: Services, conn: AsyncConnection, table: TableSchema,
 async def _refresh(svc: Services, conn: AsyncConnection, table_id: int,
                    ids: Collection[int], *, schema: TableSchema | None = None,
                    new: Collection[int] = ()) -> None:
-    """Rewrite these rows' entries if the table's index is up to date (`schema`: the
-    table's, when the caller has it; `new`: ids of rows just created, with no entry)."""
+    """Rewrite these rows' entries if the table's index is up to date or being built in
+    steps (`schema`: the table's, when the caller has it; `new`: ids of rows just
+    created, with no entry)."""
     built = await store.built_signature(conn, table_id)
     if built is None or not ids:
         return
     table = await with_related(svc.schemas, conn,
                                schema or await svc.schemas.get(conn, table_id))
-    if built == signature(table):
-        await store.refresh_entries(conn, table_id, table.sa_table, index_text(table), ids,
-                                    new=new)
+    if built == signature(table) or store.building(built):
+        await store.refresh_entries(
+            conn, table_id, functools.partial(index_rows, table, conn.dialect.name), ids,
+            new=new)
 
 
 async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,

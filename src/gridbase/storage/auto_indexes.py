@@ -30,6 +30,7 @@ __all__ = [
     "IndexPlan",
     "auto_index_kinds",
     "build_in_background",
+    "create_concurrently",
     "create_index",
     "drop_auto_indexes",
     "row_estimate",
@@ -113,31 +114,32 @@ async def row_estimate(conn: AsyncConnection, table_id: int) -> int:
     return int(await conn.scalar(sa.select(sa.func.max(table.c.id))) or 0)
 
 
-async def _build_postgresql(db: Database, plan: IndexPlan) -> None:
-    """CREATE INDEX CONCURRENTLY: reads and writes of the table go on meanwhile. It cannot
-    run in a transaction, so it gets an autocommit connection; a build that fails leaves
-    an invalid index behind, which is dropped so that a later attempt starts clean."""
+async def create_concurrently(db: Database, name: str, ddl: str, analyze: str, *,
+                              trigram: bool = False) -> None:
+    """Run `ddl`, a CREATE INDEX CONCURRENTLY of index `name` (PostgreSQL), then ANALYZE
+    the table `analyze`: reads and writes of the table go on meanwhile. It cannot run in
+    a transaction, so it gets an autocommit connection; a build that fails leaves an
+    invalid index behind, which is dropped so that a later attempt starts clean."""
     async with db.engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        if plan.kind == "trgm":
+        if trigram:
             await _ensure_trigram(auto)
         try:
-            await auto.execute(_ddl(plan.ddl("postgresql", concurrently=True)))
+            await auto.execute(_ddl(ddl))
         except Exception:
-            await auto.execute(sa.text(
-                f'DROP INDEX CONCURRENTLY IF EXISTS "{plan.name}"'))
+            await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'))
             raise
         valid = await auto.scalar(sa.text(
             "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relname = :name"), {"name": plan.name})
+            "WHERE c.relname = :name"), {"name": name})
         if valid is False:  # left by an earlier build that was interrupted
-            await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{plan.name}"'))
-            await auto.execute(_ddl(plan.ddl("postgresql", concurrently=True)))
+            await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'))
+            await auto.execute(_ddl(ddl))
         # Statistics of an expression (lower(column)) exist only once ANALYZE ran after
         # its index was made; until then the planner guesses, and measured on the bench it
         # guessed a `contains` matched 0.1% of the rows instead of 19% and read them all
         # through the trigram index rather than walking the sort index: 580 ms, not 27.
-        await auto.execute(_ddl(f'ANALYZE "database_table_{plan.table_id}"'))
+        await auto.execute(_ddl(f'ANALYZE "{analyze}"'))
 
 
 async def build_in_background(db: Database, plan: IndexPlan, min_rows: int) -> bool:
@@ -149,7 +151,9 @@ async def build_in_background(db: Database, plan: IndexPlan, min_rows: int) -> b
         if await row_estimate(conn, plan.table_id) < min_rows:
             return False
     if db.dialect == "postgresql":
-        await _build_postgresql(db, plan)
+        await create_concurrently(db, plan.name, plan.ddl("postgresql", concurrently=True),
+                                  f"database_table_{plan.table_id}",
+                                  trigram=plan.kind == "trgm")
     else:
         async with db.write() as conn:
             await conn.execute(_ddl(plan.ddl("sqlite")))

@@ -10,13 +10,15 @@ tokenizer keeps case (the entries and terms are folded already). Terms shorter t
 trigram scan the side table, which is still much smaller than the rows.
 
 `gridbase_search_index` records which tables have an index and the signature of the
-fields it was built for; without that row there is no side table to keep.
+fields it was built for (or the mark of a build in steps under way, see BUILDING);
+without that row there is no side table to keep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,16 +26,26 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.clock import now
 from gridbase.storage import schema as meta
+from gridbase.storage.auto_indexes import create_concurrently
+from gridbase.storage.engine import Database
 
 __all__ = [
+    "BUILDING",
     "SEPARATOR",
     "TRIGRAM",
     "Term",
+    "abandon_build",
+    "add_trigram_index",
+    "begin_build",
+    "building",
     "built_signature",
     "count_matching",
     "drop_index",
+    "fill_entries",
+    "finish_build",
     "indexed_tables",
     "lock_for_build",
+    "matching_entries",
     "matching_ids",
     "plan_for_values",
     "rebuild_index",
@@ -79,14 +91,17 @@ def _ddl(statement: str) -> sa.ExecutableDDLElement:
 
 
 def row_text(cells: Sequence[sa.ColumnElement[str]]) -> sa.ColumnElement[str]:
-    """A row's index entry: each cell lower-cased (empty when NULL), joined by SEPARATOR."""
-    parts = [sa.func.coalesce(sa.func.lower(cell), "") for cell in cells]
+    """A row's index entry: its cells (empty when NULL) joined by SEPARATOR, lower-cased.
+    Case folds one character at a time, so folding the whole entry once is folding
+    each cell (and on SQLite, whose lower() is a Python function, a call, not one per
+    cell)."""
+    parts = [sa.func.coalesce(cell, "") for cell in cells]
     if not parts:
         return sa.literal("", sa.Text)
     text: sa.ColumnElement[str] = parts[0]
     for part in parts[1:]:
         text = text + sa.literal(SEPARATOR, sa.Text) + part
-    return text
+    return sa.func.lower(text)
 
 
 async def built_signature(conn: AsyncConnection, table_id: int) -> str | None:
@@ -120,49 +135,148 @@ async def lock_for_build(conn: AsyncConnection, rows_table: str) -> None:
             f"LOCK TABLE {_quote(conn, rows_table)} IN SHARE ROW EXCLUSIVE MODE"))
 
 
-async def rebuild_index(
-    conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
-    signature: str, read_tables: Sequence[str] = (),
-) -> None:
-    """Build the side table afresh from every row and record `signature`, after
-    `lock_for_build`.
-
-    On PostgreSQL `read_tables` (the other tables the text reads: linked tables, join
-    tables) are locked against writers too, so a write racing the build either lands
-    before it (and is read) or after it (and sees the index to keep)."""
-    side = side_table_name(table_id)
-    quoted = _quote(conn, side)
+async def _lock_read_tables(conn: AsyncConnection, read_tables: Sequence[str]) -> None:
+    """On PostgreSQL lock `read_tables` (the other tables the entries read: linked tables,
+    join tables) against writers, so that a write racing a build either lands before it
+    (and is read) or after it (and sees the index to keep)."""
     if conn.dialect.name == "postgresql" and read_tables:
         locked = ", ".join(_quote(conn, name) for name in read_tables)
         await conn.execute(sa.text(f"LOCK TABLE {locked} IN SHARE MODE"))
+
+
+async def _create_side(conn: AsyncConnection, table_id: int, *, primary_key: bool) -> None:
+    """An empty side table in place of any other (on PostgreSQL with its primary key now,
+    or for the caller to add once it is filled, which is faster)."""
+    quoted = _quote(conn, side_table_name(table_id))
     await conn.execute(_ddl(f"DROP TABLE IF EXISTS {quoted}"))
     if conn.dialect.name == "sqlite":
         await conn.execute(_ddl(
             f"CREATE VIRTUAL TABLE {quoted} USING fts5(cells, "
             "tokenize='trigram case_sensitive 1', detail=full, columnsize=0)"))
     else:
-        await conn.execute(_ddl(f"CREATE TABLE {quoted} (id integer NOT NULL, "
+        key = " PRIMARY KEY" if primary_key else " NOT NULL"
+        await conn.execute(_ddl(f"CREATE TABLE {quoted} (id integer{key}, "
                                 "cells text NOT NULL)"))
-    target = _side(table_id, conn.dialect.name)
-    await conn.execute(target.insert().from_select(
-        [_key(target).name, "cells"], sa.select(rows.c.id, text)))
-    if conn.dialect.name == "postgresql":
-        await conn.execute(_ddl(f"ALTER TABLE {quoted} ADD PRIMARY KEY (id)"))
-        await conn.execute(_ddl(f"CREATE INDEX {_quote(conn, side + '_trgm')} ON {quoted} "
-                                "USING gin (cells gin_trgm_ops)"))
-        await conn.execute(_ddl(f"ANALYZE {quoted}"))
+
+
+async def _record(conn: AsyncConnection, table_id: int, signature: str) -> None:
     await conn.execute(meta.search_indexes.delete().where(
         meta.search_indexes.c.table_id == table_id))
     await conn.execute(meta.search_indexes.insert().values(
         table_id=table_id, signature=signature, built_on=now()))
 
 
+async def rebuild_index(
+    conn: AsyncConnection, table_id: int, entries: sa.Select[Any], signature: str,
+    read_tables: Sequence[str] = (),
+) -> None:
+    """Build the side table afresh from `entries` (every row's id and entry), in one go,
+    and record `signature`, after `lock_for_build` (`read_tables`: see
+    `_lock_read_tables`)."""
+    side = side_table_name(table_id)
+    quoted = _quote(conn, side)
+    await _lock_read_tables(conn, read_tables)
+    await _create_side(conn, table_id, primary_key=False)
+    target = _side(table_id, conn.dialect.name)
+    await conn.execute(target.insert().from_select([_key(target).name, "cells"], entries))
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_ddl(f"ALTER TABLE {quoted} ADD PRIMARY KEY (id)"))
+        await conn.execute(_ddl(f"CREATE INDEX {_quote(conn, side + '_trgm')} "
+                                f"ON {quoted} USING gin (cells gin_trgm_ops)"))
+        await conn.execute(_ddl(f"ANALYZE {quoted}"))
+    await _record(conn, table_id, signature)
+
+
+# A build in steps (`begin_build`, `fill_entries`, `finish_build`) records a mark of its
+# own in place of a signature while it runs: writes keep the entries of their rows in
+# step as for a built index, searches do not read it yet, and another build leaves the
+# table to it while the mark is fresh (each step renews it).
+BUILDING = "building:"
+
+
+def building(signature: str | None) -> bool:
+    """Whether `signature` is the mark of a build in steps under way."""
+    return signature is not None and signature.startswith(BUILDING)
+
+
+async def begin_build(conn: AsyncConnection, table_id: int, mark: str,
+                      read_tables: Sequence[str], *, fresh_for: timedelta) -> bool:
+    """Start a build in steps, after `lock_for_build`: an empty side table, and `mark`
+    (BUILDING and something unique) recorded. False, and nothing done, while another
+    build's mark is younger than `fresh_for`."""
+    row = (await conn.execute(sa.select(meta.search_indexes).where(
+        meta.search_indexes.c.table_id == table_id))).mappings().first()
+    if row is not None and building(row["signature"]) and row["signature"] != mark \
+            and row["built_on"] > now() - fresh_for:
+        return False
+    await _lock_read_tables(conn, read_tables)
+    await _create_side(conn, table_id, primary_key=True)
+    await _record(conn, table_id, mark)
+    return True
+
+
+async def _renew(conn: AsyncConnection, table_id: int, mark: str,
+                 signature: str | None = None) -> bool:
+    """Renew the build's mark (or replace it with `signature`); False when it is gone:
+    the index was dropped, or another build took the table over."""
+    values: dict[str, Any] = {"built_on": now()}
+    if signature is not None:
+        values["signature"] = signature
+    result = await conn.execute(meta.search_indexes.update().where(
+        meta.search_indexes.c.table_id == table_id,
+        meta.search_indexes.c.signature == mark).values(**values))
+    return bool(result.rowcount)
+
+
+async def fill_entries(conn: AsyncConnection, table_id: int, mark: str,
+                       entries: sa.Select[Any], first: int, last: int,
+                       read_tables: Sequence[str]) -> bool:
+    """One step, after `lock_for_build`: the entries of rows `first`..`last` (`entries`)
+    replace those the side table has for them (written by writes since the build
+    began). False when the build's mark is gone, and nothing done."""
+    await _lock_read_tables(conn, read_tables)
+    if not await _renew(conn, table_id, mark):
+        return False
+    target = _side(table_id, conn.dialect.name)
+    key = _key(target)
+    await conn.execute(target.delete().where(key.between(first, last)))
+    await conn.execute(target.insert().from_select([key.name, "cells"], entries))
+    return True
+
+
+async def finish_build(conn: AsyncConnection, table_id: int, mark: str, signature: str
+                       ) -> bool:
+    """Record `signature` in place of the build's mark: searches read the index from
+    now on (on PostgreSQL before `add_trigram_index`, reading all of the side table,
+    still far less than the rows). False when the mark is gone."""
+    return await _renew(conn, table_id, mark, signature)
+
+
+async def abandon_build(conn: AsyncConnection, table_id: int, mark: str) -> None:
+    """Drop the side table and the mark of a build that stops, unless another build
+    took the table over."""
+    if await built_signature(conn, table_id) == mark:
+        await drop_index(conn, table_id)
+
+
+async def add_trigram_index(db: Database, table_id: int) -> None:
+    """The trigram index of a side table built in steps (PostgreSQL), built concurrently:
+    about 20 s for a million rows, while writes go on."""
+    if db.dialect != "postgresql":
+        return
+    side = side_table_name(table_id)
+    await create_concurrently(
+        db, f"{side}_trgm", f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{side}_trgm" '
+        f'ON "{side}" USING gin (cells gin_trgm_ops)', side, trigram=True)
+
+
 async def refresh_entries(
-    conn: AsyncConnection, table_id: int, rows: sa.Table, text: sa.ColumnElement[str],
+    conn: AsyncConnection, table_id: int, entries: Callable[[list[int]], sa.Select[Any]],
     ids: Iterable[int], *, new: Collection[int] = (),
 ) -> None:
     """Rewrite the entries of these rows from their current cells (a deleted row's entry
-    just goes). Rows in `new` were just created, so they have no entry to delete."""
+    just goes); `entries(ids)` selects the id and entry of the rows of `ids` that exist.
+    Rows in `new` were just created, so they have no entry to delete."""
     target = _side(table_id, conn.dialect.name)
     key = _key(target)
     ordered = sorted(set(ids))
@@ -172,8 +286,7 @@ async def refresh_entries(
         existing = [row_id for row_id in chunk if row_id not in created]
         if existing:
             await conn.execute(target.delete().where(key.in_(existing)))
-        await conn.execute(target.insert().from_select(
-            [key.name, "cells"], sa.select(rows.c.id, text).where(rows.c.id.in_(chunk))))
+        await conn.execute(target.insert().from_select([key.name, "cells"], entries(chunk)))
 
 
 def _escape_like(text: str) -> str:
@@ -186,7 +299,7 @@ def _fts_match(table_name: str, texts: Iterable[str]) -> sa.ColumnElement[bool]:
     return sa.literal_column(table_name).op("MATCH")(query)  # type: ignore[no-any-return]
 
 
-def _pg_term(side: sa.TableClause, term: Term) -> sa.ColumnElement[bool]:
+def _pg_term(side: sa.FromClause, term: Term) -> sa.ColumnElement[bool]:
     found = side.c.cells.like(f"%{_escape_like(term.text)}%", escape="\\")
     return found if term.row_id is None else sa.or_(found, side.c.id == term.row_id)
 
@@ -217,6 +330,12 @@ def matching_ids(table_id: int, dialect: str, terms: Sequence[Term]) -> sa.Selec
     if phrases:
         conditions.insert(0, _fts_match(side_table_name(table_id), phrases))
     return sa.select(side.c.rowid).where(*conditions)
+
+
+def matching_entries(entries: sa.Subquery, terms: Sequence[Term]) -> sa.Select[Any]:
+    """`matching_ids` over entries computed on the fly (`id`, `cells`, as the side table
+    would hold them) rather than read from the side table, on PostgreSQL."""
+    return sa.select(entries.c.id).where(*[_pg_term(entries, term) for term in terms])
 
 
 async def plan_for_values(conn: AsyncConnection) -> None:
