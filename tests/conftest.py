@@ -11,6 +11,7 @@ import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from gridbase.app import create_app
 from gridbase.config import load_settings
 from gridbase.storage.migrate import migrate
 
+SECRET_KEY = "test-secret-key-" + "x" * 32
 BACKEND = os.environ.get("GRIDBASE_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get(
     "GRIDBASE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -47,7 +49,7 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
 async def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     data_dir: Path = tmp_path_factory.mktemp("data")
     settings = load_settings(data_dir=data_dir, database_url=database_url,
-                             secret_key="test-secret-key-" + "x" * 32)
+                             secret_key=SECRET_KEY)
     application = create_app(settings)
     services = application.state.services
     await migrate(services.db)
@@ -171,17 +173,37 @@ async def other_api(client: httpx.AsyncClient) -> Api:
     return await signup(client, "Someone Else")
 
 
+@asynccontextmanager
+async def app_instance(database_url: str, data_dir: Path, secret_key: str = SECRET_KEY,
+                       **overrides: Any) -> AsyncIterator[Any]:
+    """Another app instance on the test database (migrated by the session's app), with
+    its own caches and background builds, as a second worker process has."""
+    settings = load_settings(data_dir=data_dir, database_url=database_url,
+                             secret_key=secret_key, **overrides)
+    instance = create_app(settings)
+    try:
+        yield instance
+    finally:
+        await instance.state.services.indexes.close()
+        await instance.state.services.db.dispose()
+
+
+@asynccontextmanager
+async def signed_up(instance: Any) -> AsyncIterator[Api]:
+    """A new user of `instance`, talking to it in process."""
+    transport = httpx.ASGITransport(app=instance)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield await signup(http)
+
+
 @pytest.fixture(scope="module")
 async def second_app(database_url: str, app: Any,
                      tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     """Another instance on the same database: its own schema and count caches, as a
     second worker process has."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("second"),
-                             database_url=database_url,
-                             secret_key=app.state.services.settings.secret_key)
-    instance = create_app(settings)
-    yield instance
-    await instance.state.services.db.dispose()
+    async with app_instance(database_url, tmp_path_factory.mktemp("second"),
+                            app.state.services.settings.secret_key) as instance:
+        yield instance
 
 
 @pytest.fixture

@@ -9,18 +9,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gridbase.app import create_app
-from gridbase.config import load_settings
 from gridbase.handlers.related import with_related
 from gridbase.handlers.row_query import RowQuery, compile_query
-from tests.conftest import BACKEND, Api, signup
+from tests.conftest import BACKEND, Api, app_instance, signed_up
 
 USES = 3
 ROWS = [["Code", "Name", "Amount", "Due"], ["a", "river one", "5", "2024-01-02"],
@@ -34,16 +31,9 @@ async def eager(app: Any, database_url: str, tmp_path: Path
                 ) -> AsyncIterator[tuple[Api, Any]]:
     """A second app on the test database (migrated by the first) that indexes after 3
     uses on 5 rows or more."""
-    settings = load_settings(data_dir=tmp_path, database_url=database_url,
-                             secret_key="test-secret-key-" + "y" * 32,
-                             auto_index_uses=USES, auto_index_min_rows=5)
-    app = create_app(settings)
-    services = app.state.services
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield await signup(http), services
-    await services.indexes.close()
-    await services.db.dispose()
+    async with app_instance(database_url, tmp_path, auto_index_uses=USES,
+                            auto_index_min_rows=5) as instance, signed_up(instance) as user:
+        yield user, instance.state.services
 
 
 async def _indexes(database_url: str, table_id: int) -> set[str]:

@@ -13,16 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
-from gridbase.app import create_app
-from gridbase.config import load_settings
 from gridbase.handlers import search_build
 from gridbase.storage import schema as meta
 from gridbase.storage import search_index
-from tests.conftest import BACKEND, Api, signup
+from tests.conftest import BACKEND, Api, app_instance, signed_up
 from tests.query.test_search_index import _batch, _items_and_others, assert_search_matches
 
 
@@ -90,16 +87,9 @@ async def background(app: Any, database_url: str, tmp_path: Path
                      ) -> AsyncIterator[tuple[Api, Any]]:
     """A second app on the test database (migrated by the first) that builds the search
     index of a table of 4 rows or more in the background."""
-    settings = load_settings(data_dir=tmp_path, database_url=database_url,
-                             secret_key="test-secret-key-" + "z" * 32,
-                             search_index_sync_rows=4, auto_index_uses=0)
-    second = create_app(settings)
-    services = second.state.services
-    transport = httpx.ASGITransport(app=second)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield await signup(http), second
-    await services.indexes.close()
-    await services.db.dispose()
+    async with app_instance(database_url, tmp_path, search_index_sync_rows=4,
+                            auto_index_uses=0) as second, signed_up(second) as user:
+        yield user, second
 
 
 async def _built(app: Any, table_id: int) -> bool:

@@ -53,15 +53,6 @@ class ParsedRows:
         self.columns: dict[int, tuple[list[int], list[Any]]] = {}
 
     @property
-    def values(self) -> list[dict[int, Any]]:
-        """Per row, the stored value of each given field (fields in table order)."""
-        rows: list[dict[int, Any]] = [{} for _ in range(self.count)]
-        for field_id, (positions, values) in self.columns.items():
-            for position, value in zip(positions, values, strict=True):
-                rows[position][field_id] = value
-        return rows
-
-    @property
     def written(self) -> set[int]:
         """The fields given in at least one row."""
         return set(self.columns)
@@ -229,25 +220,28 @@ async def new_rows(ctx: FieldContext, table: TableSchema, parsed: ParsedRows) ->
         if not field_type.has_column:
             default = field_type.default_value(spec)
             if default is not None:
-                column = [default] * count
-                for position, value in zip(*given or ((), ()), strict=True):
-                    column[position] = value
-                given = (list(range(count)), column)
+                given = (list(range(count)), _filled(default, given, count))
             if given is not None:
                 new.outside[spec.id] = given
                 if _any_value(given[1]):
                     new.written.add(spec.id)
             continue
-        if given is not None and len(given[0]) == count:
-            column = given[1]
-        else:
-            column = [field_type.default_value(spec)] * count
-            for position, value in zip(*given or ((), ()), strict=True):
-                column[position] = value
+        column = _filled(field_type.default_value(spec), given, count)
         new.columns[spec.column_name] = column
         if _any_value(column):
             new.written.add(spec.id)
     return new
+
+
+def _filled(default: Any, given: tuple[list[int], list[Any]] | None, count: int
+            ) -> list[Any]:
+    """One value per row: the given ones at their positions, `default` elsewhere."""
+    if given is not None and len(given[0]) == count:
+        return given[1]
+    column = [default] * count
+    for position, value in zip(*given or ((), ()), strict=True):
+        column[position] = value
+    return column
 
 
 def _any_value(values: list[Any]) -> bool:
