@@ -25,12 +25,13 @@ ROWS = "/api/database/rows/table"
 
 @pytest.fixture
 def counting(app: Any) -> Iterator[list[str]]:
-    """The COUNT statements the first instance runs."""
+    """The COUNT statements the first instance runs (not pages, which count their own
+    rows)."""
     seen: list[str] = []
     engine = app.state.services.db.engine.sync_engine
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "count(" in statement.lower():
+        if statement.lower().startswith("select count("):
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)

@@ -110,7 +110,7 @@ async def list_rows(request: Request, table_id: int, actor: UserOrToken) -> Resp
     query = _row_query(request)
     page = await rows.list_rows(services(request), actor, table_id, query)
     has_next = (page.count is not None and query.page * query.size < page.count) or (
-        page.count is None and len(page.results) == query.size)
+        page.count is None and page.size == query.size)
     body: dict[str, Any] = {
         "count": page.count,
         "next": _page_url(request, query.page + 1) if has_next else None,

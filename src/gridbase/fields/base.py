@@ -79,6 +79,9 @@ class FieldType:
     # `load` reads nothing but the row's own columns (`source_column` and the field's
     # column): a write that leaves those alone leaves the field's JSON as it was.
     row_local: ClassVar[bool] = True
+    # `text_expression` gives exactly `to_text` of the JSON `load` gives: a link to a
+    # table with such a primary field can build its cells in SQL (`json_expression`).
+    label_in_sql: ClassVar[bool] = False
     props: ClassVar[dict[str, PropSpec]] = {}
 
     # -- schema ---------------------------------------------------------------
@@ -284,6 +287,16 @@ class FieldType:
     def sort_tiebreak(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
         """A second key for values `sort_expression` finds equal, sorted the other way
         round: text puts "a" before "A" when ascending. None when there is none."""
+        return None
+
+    # -- pages built by the database ------------------------------------------------
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        """The cell's JSON as SQL over the row's columns in `table` (made of
+        `storage.json_sql`), exactly what `load` puts in the row: then the database
+        builds a whole page's JSON. None when the type has none (the page is then built
+        in Python)."""
         return None
 
     # -- filters: the SQL pieces the filter registry builds on ---------------------

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.storage.json_sql import JsonBool
 
 __all__ = ["BooleanFieldType", "parse_boolean"]
 
@@ -43,6 +44,7 @@ def parse_boolean(value: Any) -> bool:
 
 
 class BooleanFieldType(FieldType):
+    label_in_sql = True
     type = "boolean"
     exact_column = True
     # Search looks for text people typed; "true" or "1" finding every checked box
@@ -71,6 +73,10 @@ class BooleanFieldType(FieldType):
 
     def json_of(self, spec: FieldSpec) -> CellJson:
         return bool
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return JsonBool(table.sa_table.c[spec.column_name])
 
     def default_value(self, spec: FieldSpec) -> Any:
         return bool(spec.props.get("boolean_default", False))

@@ -20,6 +20,7 @@ from gridbase.errors import body_error, field_error
 from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.storage.date_sql import DateText
+from gridbase.storage.json_sql import UtcIsoText
 from gridbase.storage.types import UtcDateTime
 
 __all__ = [
@@ -182,6 +183,8 @@ def _parse_human(text: str, day_first: bool) -> datetime | None:
 class BaseDateFieldType(FieldType):
     """Date properties, their validation and the text forms of date values."""
 
+    label_in_sql = True
+
     props: ClassVar[dict[str, PropSpec]] = {
         "date_format": PropSpec("EU", (str,), choices=("EU", "US", "ISO")),
         "date_include_time": PropSpec(False, (bool,)),
@@ -294,6 +297,11 @@ class DateFieldType(BaseDateFieldType):
                 return datetime_json(value)
             return value.astimezone(field_zone(spec)).date().isoformat()
         return value.isoformat() if isinstance(value, date) else str(value)
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        column = table.sa_table.c[spec.column_name]
+        return UtcIsoText(column) if self.include_time(spec) else column
 
     def json_of(self, spec: FieldSpec) -> CellJson:
         """Plain dates, the usual stored value of a date without time, go straight to

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from gridbase.fields.base import FieldType
 from gridbase.fields.date import BaseDateFieldType, datetime_json, field_zone
 from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.storage.json_sql import LocalDate, UtcIsoText
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -50,6 +51,13 @@ class _RowTimestampFieldType(BaseDateFieldType):
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return None
 
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        column = table.sa_table.c[self.row_column]
+        if self.include_time(spec):
+            return UtcIsoText(column)
+        return LocalDate(column, str(getattr(field_zone(spec), "key", "UTC")))
+
 
 class CreatedOnFieldType(_RowTimestampFieldType):
     type = "created_on"
@@ -64,11 +72,17 @@ class LastModifiedFieldType(_RowTimestampFieldType):
 class _GeneratedColumnFieldType(FieldType):
     """A column only gridbase writes; converting to it discards the old values."""
 
+    label_in_sql = True
+
     read_only = True
     exact_column = True  # integers, UUID text
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return None
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return table.sa_table.c[spec.column_name]
 
     def generate(self, count: int) -> list[Any]:
         """Values for `count` rows, in their order, when existing rows are filled."""

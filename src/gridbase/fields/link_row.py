@@ -29,7 +29,7 @@ from gridbase.fields.link_relation import (
     relation_table,
     user_table,
 )
-from gridbase.fields.link_sql import linked_text
+from gridbase.fields.link_sql import linked_items_json, linked_text, target_of
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
@@ -574,6 +574,16 @@ class LinkRowFieldType(FieldType):
     def text_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
         """The linked rows' primary values joined by ", ", for search."""
         return linked_text(spec, table)
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        """Only where the primary field's `text_expression` is exactly the text `load`
+        shows (`label_in_sql`)."""
+        target = target_of(spec, table)
+        primary = None if target is None else target.primary
+        if primary is None or not _field_type(primary.type).label_in_sql:
+            return None
+        return linked_items_json(spec, table)
 
     def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
         return sa.not_(links_exist(spec, table))

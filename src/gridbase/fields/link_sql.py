@@ -18,8 +18,10 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from gridbase.fields.link_relation import Relation, relation_of
 from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.storage.json_sql import JsonArray, JsonText, OrderText, json_object
 
-__all__ = ["among", "any_linked_text", "linked_text", "linked_texts", "target_of"]
+__all__ = ["among", "any_linked_text", "linked_items_json", "linked_text", "linked_texts",
+           "target_of"]
 
 
 def among(column: sa.ColumnElement[int], ids: Sequence[int]) -> sa.ColumnElement[bool]:
@@ -111,6 +113,21 @@ def linked_text(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
     rows = linked.of_outer_row(table).order_by(linked.position, linked.row_id).subquery()
     joined = _JoinTexts(rows.c.text, rows.c.position, rows.c.row_id)
     return sa.select(joined).select_from(rows).scalar_subquery()
+
+
+def linked_items_json(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+    """A link cell as JSON, `[{id, value, order}]` in the linked table's order (`[]`
+    without links); None when the linked table is unknown or has no primary field."""
+    linked = _linked(spec, table)
+    if linked is None:
+        return None
+    item = json_object([("id", linked.row_id), ("value", linked.text),
+                        ("order", OrderText(linked.position))])
+    cells = (sa.select(JsonArray(item, linked.position, linked.row_id))
+             .select_from(linked.source)
+             .where(linked.relation.own_column == table.sa_table.c.id)
+             .correlate(table.sa_table).scalar_subquery())
+    return sa.func.coalesce(cells, JsonText(sa.literal("[]", sa.Text)))
 
 
 def linked_texts(spec: FieldSpec, table: TableSchema, dialect: str,

@@ -114,6 +114,7 @@ def _unformat(spec: FieldSpec, text: str) -> str:
 
 class NumberFieldType(FieldType):
     type = "number"
+    label_in_sql = True
     exact_column = True  # the column keeps more places; `to_json` rounds to the field's
     props: ClassVar[dict[str, PropSpec]] = {
         "number_decimal_places": PropSpec(0, (int,), choices=tuple(range(MAX_PLACES + 1))),
@@ -239,6 +240,10 @@ class NumberFieldType(FieldType):
         """The number as it reads in JSON ("3.50"), for `contains` and search."""
         return FormatDecimal(table.sa_table.c[spec.column_name], self._places(spec))
 
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return self.text_expression(spec, table)
+
     def example(self, spec: FieldSpec) -> Any:
         places = self._places(spec)
         return "1." + "0" * places if places else "1"
@@ -301,6 +306,10 @@ class RatingFieldType(FieldType):
 
     def json_of(self, spec: FieldSpec) -> CellJson:
         return _stars
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return sa.func.coalesce(table.sa_table.c[spec.column_name], 0)
 
     def default_value(self, spec: FieldSpec) -> Any:
         return 0

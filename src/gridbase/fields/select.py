@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import orjson
 import sqlalchemy as sa
 
 from gridbase.errors import body_error
@@ -28,6 +29,7 @@ from gridbase.fields.select_options import (
 )
 from gridbase.fields.select_sql import OptionCount, OptionValuesText
 from gridbase.storage import schema as meta
+from gridbase.storage.json_sql import JsonText
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -152,6 +154,7 @@ class _SelectFieldType(FieldType):
 
 
 class SingleSelectFieldType(_SelectFieldType):
+    label_in_sql = True
     type = "single_select"
     default_key = "single_select_default"
     props: ClassVar[dict[str, PropSpec]] = {
@@ -221,6 +224,14 @@ class SingleSelectFieldType(_SelectFieldType):
         options: dict[Any, Any] = {o.id: o.to_json() for o in spec.options}
         for row in rows:
             row[spec.column_name] = options.get(row.get(spec.column_name))
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        if not spec.options:
+            return sa.null()
+        return sa.case({o.id: JsonText(sa.literal(orjson.dumps(o.to_json()).decode(), sa.Text))
+                        for o in spec.options},
+                       value=table.sa_table.c[spec.column_name], else_=sa.null())
 
     def to_text(self, spec: FieldSpec, value: Any) -> str:
         return str(value.get("value", "")) if isinstance(value, dict) else ""

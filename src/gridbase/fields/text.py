@@ -73,6 +73,7 @@ def _null_or_blank(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool
 
 class TextFieldType(FieldType):
     type = "text"
+    label_in_sql = True
     exact_column = True
     props: ClassVar[dict[str, PropSpec]] = {"text_default": PropSpec("", (str,))}
 
@@ -94,6 +95,10 @@ class TextFieldType(FieldType):
 
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return text.replace("\x00", "") or None
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return table.sa_table.c[spec.column_name]
 
     def sort_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
         return _case_insensitive(spec, table)
@@ -120,6 +125,8 @@ class LongTextFieldType(TextFieldType):
 
 class _PatternTextFieldType(FieldType):
     """Text that must match a pattern; its empty value is "", also when `null` is sent."""
+
+    label_in_sql = True
 
     pattern: ClassVar[re.Pattern[str]]
     exact_column = True
@@ -165,6 +172,10 @@ class _PatternTextFieldType(FieldType):
 
     def json_of(self, spec: FieldSpec) -> CellJson:
         return _empty_for_none
+
+    def json_expression(self, spec: FieldSpec, table: TableSchema
+                        ) -> sa.ColumnElement[Any] | None:
+        return sa.func.coalesce(table.sa_table.c[spec.column_name], "")
 
     def default_value(self, spec: FieldSpec) -> Any:
         return ""

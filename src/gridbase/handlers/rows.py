@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +17,7 @@ from gridbase.fields.context import FieldContext
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers import search, search_sync
+from gridbase.handlers.page_json import read_page_json
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import cached_with_related, table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
@@ -52,8 +54,12 @@ _T = TypeVar("_T")
 
 @dataclass
 class RowPage:
+    """A page of rows: `results` are the rows, or their JSON array already encoded
+    (built by the database); `size` is how many."""
+
     count: int | None
-    results: list[dict[str, Any]]
+    results: list[dict[str, Any]] | orjson.Fragment
+    size: int
 
 
 def _missing(ids: list[Any], quoted: bool) -> ApiError:
@@ -139,22 +145,28 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
                                     query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
-        rows = await sql.select_rows(
+        offset = (query.page - 1) * query.size
+        columns = read_columns(table, compiled.fields)
+        extra = _confirming(table, trusted) + (
+            () if query.exclude_count else svc.counts.version_columns(table))
+        built = None if joins else await read_page_json(
+            conn, table, compiled.fields, query.user_field_names, where=compiled.page_where,
+            order_by=compiled.order_by, limit=query.size, offset=offset, columns=columns,
+            extra=extra)
+        rows = [built.extra] if built is not None else await sql.select_rows(
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
-            limit=query.size, offset=(query.page - 1) * query.size,
-            columns=read_columns(table, compiled.fields),
-            extra=_confirming(table, trusted) + (
-                () if query.exclude_count else svc.counts.version_columns(table)),
-        )
+            limit=query.size, offset=offset, columns=columns, extra=extra)
         _confirm(table, trusted, rows)
         svc.indexes.note(table, compiled.uses)
         count = None if query.exclude_count else await svc.counts.count(
             conn, table, compiled.where, compiled.count_from,
             svc.counts.versions_read(table, rows))
+        if built is not None:
+            return RowPage(count, orjson.Fragment(built.text), built.rows)
         results = await serialize_rows(svc.field_context(conn, table), table, rows,
                                        query.user_field_names, compiled.fields)
         await add_joined_values(svc, conn, joins, results, query.user_field_names)
-        return RowPage(count, results)
+        return RowPage(count, results, len(results))
 
 
 async def _fetch(

@@ -1,0 +1,88 @@
+"""A page of rows as JSON text built by the database, in one statement.
+
+The page is a subquery (the usual SELECT with its WHERE, ORDER BY, LIMIT and OFFSET);
+the outer SELECT turns its rows into one JSON array with the cells the caller builds over
+that subquery (the field types' `json_expression`s), counts them, and adds the caller's
+extra columns once (schema and data versions, see `handlers.rows`). Links are read by
+correlated subqueries for the page's rows only.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gridbase.storage.direct_reads import can_read_directly, read_directly
+from gridbase.storage.json_sql import JsonRowsText, json_object
+
+__all__ = ["MAX_KEYS", "Cells", "select_json_page"]
+
+Cells = list[tuple[str, sa.ColumnElement[Any]]]
+"""A row's JSON keys and their values as SQL over the page subquery, in key order."""
+
+# PostgreSQL functions take at most 100 arguments: a key and a value each.
+MAX_KEYS = 50
+
+# Statements of plain pages (no WHERE, default order), built once per table object (one
+# per schema version) and what else shapes them: their compiled form is then reused
+# (`direct_reads`). None records pages the database cannot build.
+_plain: weakref.WeakKeyDictionary[sa.Table, dict[Hashable, sa.Select[Any] | None]] = (
+    weakref.WeakKeyDictionary())
+_PLAIN_PER_TABLE = 64
+
+
+def _statement(page: sa.Subquery, cells: Cells | None, extra: Sequence[sa.Label[Any]]
+               ) -> sa.Select[Any] | None:
+    if cells is None or len(cells) > MAX_KEYS:
+        return None
+    return sa.select(JsonRowsText(json_object(cells)).label("page"),
+                     sa.func.count().label("rows"), *extra).select_from(page)
+
+
+def _page(table: sa.Table, columns: Sequence[str], where: sa.ColumnElement[bool] | None,
+          order_by: Sequence[sa.ColumnElement[Any]], limit: Any, offset: Any) -> sa.Subquery:
+    query = sa.select(*(table.c[name] for name in columns))
+    if where is not None:
+        query = query.where(where)
+    return (query.order_by(*order_by, table.c.order, table.c.id)
+            .limit(limit).offset(offset).subquery("page"))
+
+
+async def select_json_page(
+    conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.Subquery], Cells | None],
+    *, where: sa.ColumnElement[bool] | None, order_by: Sequence[sa.ColumnElement[Any]],
+    limit: int, offset: int, columns: Sequence[str], extra: Sequence[sa.Label[Any]],
+    shape: Hashable,
+) -> dict[str, Any] | None:
+    """The page as one row: `page` (its rows' JSON array as text), `rows` (how many)
+    and the `extra` columns; None when `cells_of` has no cells for it (or too many).
+    `shape` names what `cells_of` builds beyond the columns (fields shown, key names,
+    linked tables' schemas), for the statements kept of plain pages."""
+    if where is not None or order_by:
+        page = _page(table, columns, where, order_by, limit, offset)
+        statement = _statement(page, cells_of(page), extra)
+        if statement is None:
+            return None
+        result = await conn.execute(statement)
+        return dict(result.mappings().one())
+    kept = _plain.setdefault(table, {})
+    key = (shape, tuple(columns), tuple(label.name for label in extra))
+    if key in kept:
+        plain = kept[key]
+    else:
+        page = _page(table, columns, None, (), sa.bindparam("page_limit"),
+                     sa.bindparam("page_offset"))
+        plain = _statement(page, cells_of(page), extra)
+        if len(kept) >= _PLAIN_PER_TABLE:
+            kept.clear()
+        kept[key] = plain
+    if plain is None:
+        return None
+    params = {"page_limit": limit, "page_offset": offset}
+    if can_read_directly(conn):
+        return (await read_directly(conn, plain, params))[0]
+    return dict((await conn.execute(plain, params)).mappings().one())
