@@ -117,17 +117,26 @@ def linked_text(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
 
 def linked_items_json(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
     """A link cell as JSON, `[{id, value, order}]` in the linked table's order (`[]`
-    without links); None when the linked table is unknown or has no primary field."""
+    without links); None when the linked table is unknown or has no primary field.
+
+    For a page of rows (`table.sa_table` a CTE of them): the cells of all its rows come
+    from one grouped query over the join table (a CTE too, MATERIALIZED so that it runs
+    once), which each row looks up. A query per row instead would be planned per row,
+    and without statistics on a fresh join table PostgreSQL scanned the whole linked
+    table for each."""
     linked = _linked(spec, table)
     if linked is None:
         return None
+    owner = linked.relation.own_column
     item = json_object([("id", linked.row_id), ("value", linked.text),
                         ("order", OrderText(linked.position))])
-    cells = (sa.select(JsonArray(item, linked.position, linked.row_id))
-             .select_from(linked.source)
-             .where(linked.relation.own_column == table.sa_table.c.id)
-             .correlate(table.sa_table).scalar_subquery())
-    return sa.func.coalesce(cells, JsonText(sa.literal("[]", sa.Text)))
+    cells = (sa.select(owner.label("row_id"),
+                       JsonArray(item, linked.position, linked.row_id).label("cells"))
+             .select_from(linked.source).where(owner.in_(sa.select(table.sa_table.c.id)))
+             .group_by(owner).cte(f"cells_{spec.id}").prefix_with("MATERIALIZED"))
+    cell = (sa.select(cells.c.cells).where(cells.c.row_id == table.sa_table.c.id)
+            .correlate(table.sa_table).scalar_subquery())
+    return sa.func.coalesce(cell, JsonText(sa.literal("[]", sa.Text)))
 
 
 def linked_texts(spec: FieldSpec, table: TableSchema, dialect: str,

@@ -36,7 +36,7 @@ class PageJson:
 
 
 def _cells(table: TableSchema, fields: Sequence[FieldSpec], user_field_names: bool,
-           page: sa.Subquery) -> Cells | None:
+           page: sa.CTE) -> Cells | None:
     shown = dataclasses.replace(table, sa_table=cast(sa.Table, page))
     cells: Cells = [("id", page.c.id), ("order", OrderText(page.c.order))]
     for spec in fields:

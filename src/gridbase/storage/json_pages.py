@@ -1,10 +1,10 @@
 """A page of rows as JSON text built by the database, in one statement.
 
-The page is a subquery (the usual SELECT with its WHERE, ORDER BY, LIMIT and OFFSET);
-the outer SELECT turns its rows into one JSON array with the cells the caller builds over
-that subquery (the field types' `json_expression`s), counts them, and adds the caller's
-extra columns once (schema and data versions, see `handlers.rows`). Links are read by
-correlated subqueries for the page's rows only.
+The page is a CTE (the usual SELECT with its WHERE, ORDER BY, LIMIT and OFFSET); the
+outer SELECT turns its rows, in their order, into one JSON array with the cells the
+caller builds over that CTE (the field types' `json_expression`s, which may add CTEs of
+their own over the page's ids: links), counts them, and adds the caller's extra columns
+once (schema and data versions, see `handlers.rows`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _plain: weakref.WeakKeyDictionary[sa.Table, dict[Hashable, sa.Select[Any] | None
 _PLAIN_PER_TABLE = 64
 
 
-def _statement(page: sa.Subquery, cells: Cells | None, extra: Sequence[sa.Label[Any]]
+def _statement(page: sa.CTE, cells: Cells | None, extra: Sequence[sa.Label[Any]]
                ) -> sa.Select[Any] | None:
     if cells is None or len(cells) > MAX_KEYS:
         return None
@@ -44,16 +44,16 @@ def _statement(page: sa.Subquery, cells: Cells | None, extra: Sequence[sa.Label[
 
 
 def _page(table: sa.Table, columns: Sequence[str], where: sa.ColumnElement[bool] | None,
-          order_by: Sequence[sa.ColumnElement[Any]], limit: Any, offset: Any) -> sa.Subquery:
+          order_by: Sequence[sa.ColumnElement[Any]], limit: Any, offset: Any) -> sa.CTE:
     query = sa.select(*(table.c[name] for name in columns))
     if where is not None:
         query = query.where(where)
     return (query.order_by(*order_by, table.c.order, table.c.id)
-            .limit(limit).offset(offset).subquery("page"))
+            .limit(limit).offset(offset).cte("page"))
 
 
 async def select_json_page(
-    conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.Subquery], Cells | None],
+    conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.CTE], Cells | None],
     *, where: sa.ColumnElement[bool] | None, order_by: Sequence[sa.ColumnElement[Any]],
     limit: int, offset: int, columns: Sequence[str], extra: Sequence[sa.Label[Any]],
     shape: Hashable,
