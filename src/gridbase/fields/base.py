@@ -291,7 +291,7 @@ class FieldType:
 
     # -- pages built by the database ------------------------------------------------
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         """The cell's JSON as SQL over the row's columns in `table` (made of
         `storage.json_sql`), exactly what `load` puts in the row: then the database

@@ -74,7 +74,7 @@ class BooleanFieldType(FieldType):
     def json_of(self, spec: FieldSpec) -> CellJson:
         return bool
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return JsonBool(table.sa_table.c[spec.column_name])
 

@@ -298,7 +298,7 @@ class DateFieldType(BaseDateFieldType):
             return value.astimezone(field_zone(spec)).date().isoformat()
         return value.isoformat() if isinstance(value, date) else str(value)
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         column = table.sa_table.c[spec.column_name]
         return UtcIsoText(column) if self.include_time(spec) else column

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from gridbase.fields.base import FieldType
 from gridbase.fields.date import BaseDateFieldType, datetime_json, field_zone
 from gridbase.fields.model import FieldSpec, TableSchema
-from gridbase.storage.json_sql import LocalDate, UtcIsoText
+from gridbase.storage.date_sql import LocalDate
+from gridbase.storage.json_sql import UtcIsoText
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -51,7 +52,7 @@ class _RowTimestampFieldType(BaseDateFieldType):
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return None
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         column = table.sa_table.c[self.row_column]
         if self.include_time(spec):
@@ -80,7 +81,7 @@ class _GeneratedColumnFieldType(FieldType):
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return None
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return table.sa_table.c[spec.column_name]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
@@ -34,6 +33,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
 from gridbase.storage.rows import id_in, ids_param
+from gridbase.storage.types import format_order
 
 if TYPE_CHECKING:
     from gridbase.fields.context import FieldContext
@@ -42,7 +42,6 @@ __all__ = ["LinkRowFieldType", "Relation", "links_exist", "relation_of"]
 
 MAX_NAME = 255
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; larger ones cannot exist and break queries
-ORDER_QUANTUM = Decimal("1e-20")
 
 
 def _field_type(name: str) -> FieldType:
@@ -50,10 +49,6 @@ def _field_type(name: str) -> FieldType:
 
     return field_type_registry.get(name)
 
-
-def _format_order(order: Any) -> str:
-    exact = order if order.__class__ is Decimal else Decimal(str(order))
-    return f"{exact.quantize(ORDER_QUANTUM):f}"
 
 
 # The query reading a link field's links with the linked rows' columns, built once per
@@ -120,13 +115,13 @@ async def _cell_items(ctx: FieldContext, target: TableSchema, rows: list[dict[st
     hold `_shown_columns` and are turned into JSON in place."""
     primary = target.primary
     if primary is None:
-        return {row["id"]: {"id": row["id"], "value": "", "order": _format_order(row["order"])}
+        return {row["id"]: {"id": row["id"], "value": "", "order": format_order(row["order"])}
                 for row in rows}
     primary_type = _field_type(primary.type)
     await primary_type.load(ctx, primary, target, rows)
     return {row["id"]: {"id": row["id"],
                         "value": primary_type.to_text(primary, row[primary.column_name]),
-                        "order": _format_order(row["order"])}
+                        "order": format_order(row["order"])}
             for row in rows}
 
 
@@ -575,7 +570,7 @@ class LinkRowFieldType(FieldType):
         """The linked rows' primary values joined by ", ", for search."""
         return linked_text(spec, table)
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         """Only where the primary field's `text_expression` is exactly the text `load`
         shows (`label_in_sql`)."""
@@ -583,7 +578,7 @@ class LinkRowFieldType(FieldType):
         primary = None if target is None else target.primary
         if primary is None or not _field_type(primary.type).label_in_sql:
             return None
-        return linked_items_json(spec, table)
+        return linked_items_json(spec, table, dialect)
 
     def empty_expression(self, spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:
         return sa.not_(links_exist(spec, table))

@@ -115,21 +115,30 @@ def linked_text(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[str]:
     return sa.select(joined).select_from(rows).scalar_subquery()
 
 
-def linked_items_json(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any] | None:
+def linked_items_json(spec: FieldSpec, table: TableSchema, dialect: str
+                      ) -> sa.ColumnElement[Any] | None:
     """A link cell as JSON, `[{id, value, order}]` in the linked table's order (`[]`
     without links); None when the linked table is unknown or has no primary field.
 
-    For a page of rows (`table.sa_table` a CTE of them): the cells of all its rows come
-    from one grouped query over the join table (a CTE too, MATERIALIZED so that it runs
-    once), which each row looks up. A query per row instead would be planned per row,
-    and without statistics on a fresh join table PostgreSQL scanned the whole linked
-    table for each."""
+    For a page of rows (`table.sa_table` a CTE of them). On PostgreSQL the cells of all
+    its rows come from one grouped query over the join table (a CTE too, MATERIALIZED so
+    that it runs once), which each row looks up: a query per row would be planned per
+    row, and without statistics on a fresh join table PostgreSQL scanned the whole
+    linked table for each. SQLite, whose aggregates take no ORDER BY (before 3.44),
+    aggregates each row's ordered links, one index lookup per row."""
     linked = _linked(spec, table)
     if linked is None:
         return None
     owner = linked.relation.own_column
     item = json_object([("id", linked.row_id), ("value", linked.text),
                         ("order", OrderText(linked.position))])
+    if dialect == "sqlite":
+        ordered = (linked.of_outer_row(table).add_columns(item.label("item"))
+                   .order_by(linked.position, linked.row_id).subquery())
+        # json() again: JSON values lose their JSON type leaving a subquery
+        cell = (sa.select(JsonArray(JsonText(ordered.c.item))).select_from(ordered)
+                .scalar_subquery())
+        return JsonText(sa.func.coalesce(cell, "[]"))
     cells = (sa.select(owner.label("row_id"),
                        JsonArray(item, linked.position, linked.row_id).label("cells"))
              .select_from(linked.source).where(owner.in_(sa.select(table.sa_table.c.id)))

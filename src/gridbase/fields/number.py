@@ -240,7 +240,7 @@ class NumberFieldType(FieldType):
         """The number as it reads in JSON ("3.50"), for `contains` and search."""
         return FormatDecimal(table.sa_table.c[spec.column_name], self._places(spec))
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return self.text_expression(spec, table)
 
@@ -307,7 +307,7 @@ class RatingFieldType(FieldType):
     def json_of(self, spec: FieldSpec) -> CellJson:
         return _stars
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return sa.func.coalesce(table.sa_table.c[spec.column_name], 0)
 

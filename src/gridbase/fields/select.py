@@ -225,13 +225,13 @@ class SingleSelectFieldType(_SelectFieldType):
         for row in rows:
             row[spec.column_name] = options.get(row.get(spec.column_name))
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         if not spec.options:
             return sa.null()
-        return sa.case({o.id: JsonText(sa.literal(orjson.dumps(o.to_json()).decode(), sa.Text))
-                        for o in spec.options},
-                       value=table.sa_table.c[spec.column_name], else_=sa.null())
+        return JsonText(sa.case({o.id: sa.literal(orjson.dumps(o.to_json()).decode(), sa.Text)
+                                 for o in spec.options},
+                                value=table.sa_table.c[spec.column_name], else_=sa.null()))
 
     def to_text(self, spec: FieldSpec, value: Any) -> str:
         return str(value.get("value", "")) if isinstance(value, dict) else ""

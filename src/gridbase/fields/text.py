@@ -96,7 +96,7 @@ class TextFieldType(FieldType):
     def from_text(self, spec: FieldSpec, text: str) -> Any:
         return text.replace("\x00", "") or None
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return table.sa_table.c[spec.column_name]
 
@@ -173,7 +173,7 @@ class _PatternTextFieldType(FieldType):
     def json_of(self, spec: FieldSpec) -> CellJson:
         return _empty_for_none
 
-    def json_expression(self, spec: FieldSpec, table: TableSchema
+    def json_expression(self, spec: FieldSpec, table: TableSchema, dialect: str
                         ) -> sa.ColumnElement[Any] | None:
         return sa.func.coalesce(table.sa_table.c[spec.column_name], "")
 

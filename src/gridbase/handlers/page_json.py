@@ -23,7 +23,7 @@ from gridbase.storage.json_sql import OrderText
 __all__ = ["PageJson", "read_page_json"]
 
 # Dialects whose JSON functions every `json_expression` compiles for.
-_DIALECTS = ("postgresql",)
+_DIALECTS = ("postgresql", "sqlite")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,11 +36,11 @@ class PageJson:
 
 
 def _cells(table: TableSchema, fields: Sequence[FieldSpec], user_field_names: bool,
-           page: sa.CTE) -> Cells | None:
+           page_dialect: str, page: sa.CTE) -> Cells | None:
     shown = dataclasses.replace(table, sa_table=cast(sa.Table, page))
     cells: Cells = [("id", page.c.id), ("order", OrderText(page.c.order))]
     for spec in fields:
-        value = field_type_registry.get(spec.type).json_expression(spec, shown)
+        value = field_type_registry.get(spec.type).json_expression(spec, shown, page_dialect)
         if value is None:
             return None
         cells.append((spec.name if user_field_names else spec.column_name, value))
@@ -60,7 +60,7 @@ async def read_page_json(
              tuple(related.sa_table for related in table.related.values()))
     found = await select_json_page(
         conn, table.sa_table,
-        lambda page: _cells(table, fields, user_field_names, page),
+        lambda page: _cells(table, fields, user_field_names, conn.dialect.name, page),
         where=where, order_by=order_by, limit=limit, offset=offset, columns=columns,
         extra=extra, shape=shape)
     if found is None:

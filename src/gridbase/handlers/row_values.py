@@ -5,7 +5,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
@@ -16,6 +15,7 @@ from gridbase.fields.base import READ_ONLY_MESSAGE, CellError
 from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.storage.types import format_order
 
 __all__ = [
     "NewRows",
@@ -29,13 +29,6 @@ __all__ = [
     "serialize_written",
     "with_field_names",
 ]
-
-ORDER_QUANTUM = Decimal("1e-20")
-
-
-def format_order(order: Any) -> str:
-    return f"{Decimal(order).quantize(ORDER_QUANTUM):f}"
-
 
 def not_a_dict(value: Any) -> ApiError:
     kind = "list" if isinstance(value, list) else type(value).__name__

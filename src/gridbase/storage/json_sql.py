@@ -7,16 +7,18 @@ field types' `json_expression`s are made of, compiled per dialect.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText", "LocalDate",
-           "OrderText", "UtcIsoText", "json_object"]
+from gridbase.storage.types import format_order
+
+__all__ = ["JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText", "OrderText",
+           "UtcIsoText", "json_object", "register_sqlite_json_functions"]
 
 
 class JsonObject(FunctionElement[Any]):
@@ -139,26 +141,6 @@ def _utc_iso_pg(element: UtcIsoText, compiler: SQLCompiler, **kw: Any) -> str:
             f"ELSE to_char({utc}, '.US') END || 'Z')")
 
 
-class LocalDate(FunctionElement[Any]):
-    """The date an aware timestamp falls on in a time zone (an IANA name)."""
-
-    inherit_cache = True
-    name = "local_date"
-    _traverse_internals = [*FunctionElement._traverse_internals,
-                           ("zone", InternalTraversal.dp_plain_obj)]
-
-    def __init__(self, expression: ColumnElement[Any], zone: str) -> None:
-        self.zone = zone
-        super().__init__(expression)
-
-
-@compiles(LocalDate, "postgresql")
-def _local_date_pg(element: LocalDate, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    zone = element.zone.replace("'", "''")
-    return f"CAST(({column} AT TIME ZONE '{zone}') AS DATE)"
-
-
 class OrderText(FunctionElement[str]):
     """A row's `order` as its JSON text, twenty decimal places ("1.00000000000000000000")."""
 
@@ -171,3 +153,29 @@ class OrderText(FunctionElement[str]):
 def _order_pg(element: OrderText, compiler: SQLCompiler, **kw: Any) -> str:
     # NUMERIC(40, 20) prints its twenty places
     return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+@compiles(OrderText, "sqlite")
+def _order_sqlite(element: OrderText, compiler: SQLCompiler, **kw: Any) -> str:
+    # NUMERIC affinity keeps whole orders as integers, others as REAL
+    column = compiler.process(element.clauses, **kw)
+    return (f"(CASE typeof({column}) WHEN 'integer' THEN {column} || '.{'0' * 20}' "
+            f"ELSE gridbase_order_text({column}) END)")
+
+
+@compiles(UtcIsoText, "sqlite")
+def _utc_iso_sqlite(element: UtcIsoText, compiler: SQLCompiler, **kw: Any) -> str:
+    # stored as "2024-01-31 13:05:00.250000" (UtcDateTime)
+    column = compiler.process(element.clauses, **kw)
+    return (f"(replace(substr({column}, 1, 19), ' ', 'T') || CASE WHEN substr({column}, 20) "
+            f"IN ('', '.000000') THEN '' ELSE substr({column}, 20) END || 'Z')")
+
+
+def _sqlite_order_text(order: Any) -> str | None:
+    return None if order is None else format_order(Decimal(str(order)))
+
+
+def register_sqlite_json_functions(dbapi_connection: Any) -> None:
+    """Install the Python functions the SQLite compilations above call."""
+    dbapi_connection.create_function("gridbase_order_text", 1, _sqlite_order_text,
+                                     deterministic=True)

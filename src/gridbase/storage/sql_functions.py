@@ -7,6 +7,7 @@ these constructs hide the difference so filters and search are written once.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,9 +43,26 @@ def _format_decimal_pg(element: FormatDecimal, compiler: SQLCompiler, **kw: Any)
 @compiles(FormatDecimal, "sqlite")
 def _format_decimal_sqlite(element: FormatDecimal, compiler: SQLCompiler, **kw: Any) -> str:
     inner = compiler.process(element.clauses, **kw)
-    # printf() reads NULL as 0; an empty number must stay NULL.
+    # Number columns hold integers, REALs exact to their decimal (see number_column) and
+    # longer decimals as text. printf() goes through a double: exact for those REALs
+    # (none has more places than the field), not for big integers or long decimals.
     places = int(element.places)
-    return f"(CASE WHEN {inner} IS NULL THEN NULL ELSE printf('%.{places}f', {inner}) END)"
+    whole = f"{inner} || '.{'0' * places}'" if places else f"CAST({inner} AS TEXT)"
+    return (f"(CASE typeof({inner}) WHEN 'integer' THEN {whole} "
+            f"WHEN 'real' THEN printf('%.{places}f', {inner}) "
+            f"WHEN 'text' THEN gridbase_format_decimal({inner}, {places}) END)")
+
+
+_EXACT = Context(prec=200)  # more digits than any number field holds
+
+
+def _sqlite_format_decimal(value: Any, places: int) -> Any:
+    try:
+        exact = Decimal(value.decode() if isinstance(value, bytes) else str(value))
+        rounded = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, _EXACT)
+    except ArithmeticError:
+        return None
+    return f"{abs(rounded) if rounded.is_zero() else rounded:f}"
 
 
 class HasWord(FunctionElement[bool]):
@@ -80,11 +98,15 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     """Install the Python functions the SQLite compilations above call."""
     dbapi_connection.create_function("gridbase_has_word", 2, _sqlite_has_word,
                                      deterministic=True)
+    dbapi_connection.create_function("gridbase_format_decimal", 2, _sqlite_format_decimal,
+                                     deterministic=True)
     # SQLite's own lower() folds ASCII only; PostgreSQL folds all of Unicode.
     dbapi_connection.create_function("lower", 1, _sqlite_lower, deterministic=True)
     from gridbase.storage.date_sql import register_sqlite_date_functions
+    from gridbase.storage.json_sql import register_sqlite_json_functions
 
     register_sqlite_date_functions(dbapi_connection)
+    register_sqlite_json_functions(dbapi_connection)
 
 
 def fold_case(text: str) -> str:

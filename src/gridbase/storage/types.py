@@ -9,7 +9,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-__all__ = ["DecimalType", "UtcDateTime"]
+__all__ = ["DecimalType", "UtcDateTime", "format_order"]
+
+ORDER_QUANTUM = Decimal("1e-20")
+
+
+def format_order(order: Any) -> str:
+    """A row's `order` as JSON shows it: twenty decimal places, from the exact decimal
+    (a float read from SQLite counts as the decimal it prints as)."""
+    exact = order if order.__class__ is Decimal else Decimal(str(order))
+    return f"{exact.quantize(ORDER_QUANTUM):f}"
 
 
 class DecimalType(sa.types.TypeDecorator[Decimal]):
