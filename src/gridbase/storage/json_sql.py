@@ -1,8 +1,8 @@
 """JSON built by the database, for pages of rows answered without Python per cell.
 
 A page of 100 rows costs more Python time turned into dicts and JSON than the database
-spends finding it; PostgreSQL builds the same JSON in C. These constructs are what the
-field types' `json_expression`s are made of, compiled per dialect.
+spends finding it; PostgreSQL and SQLite build the same JSON in C. These constructs are
+what the field types' `json_expression`s are made of, compiled per dialect.
 """
 
 from __future__ import annotations
