@@ -9,7 +9,7 @@ whitespace between keys differs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
-from gridbase.storage.json_pages import Cells, select_json_page
+from gridbase.handlers.row_values import read_columns
+from gridbase.storage.json_pages import Cells, select_json_page, select_json_row
 from gridbase.storage.json_sql import OrderText
 
-__all__ = ["PageJson", "read_page_json"]
+__all__ = ["PageJson", "read_page_json", "read_row_json"]
 
 # Dialects whose JSON functions every `json_expression` compiles for.
 _DIALECTS = ("postgresql", "sqlite")
@@ -56,13 +57,37 @@ async def read_page_json(
     """The page built by the database, or None when it cannot build it."""
     if conn.dialect.name not in _DIALECTS:
         return None
+    cells_of, shape = _cells_of(conn, table, fields, user_field_names)
+    return _page_json(await select_json_page(
+        conn, table.sa_table, cells_of, where=where, order_by=order_by, limit=limit,
+        offset=offset, columns=columns, extra=extra, shape=shape))
+
+
+async def read_row_json(
+    conn: AsyncConnection, table: TableSchema, row_id: int, user_field_names: bool,
+    extra: Sequence[sa.Label[Any]],
+) -> PageJson | None:
+    """The row of this id as a page of one (or none) built by the database, every field
+    shown; None when it cannot build it."""
+    if conn.dialect.name not in _DIALECTS:
+        return None
+    cells_of, shape = _cells_of(conn, table, table.fields, user_field_names)
+    return _page_json(await select_json_row(
+        conn, table.sa_table, cells_of, row_id, columns=read_columns(table, table.fields),
+        extra=extra, shape=shape))
+
+
+def _cells_of(conn: AsyncConnection, table: TableSchema, fields: Sequence[FieldSpec],
+              user_field_names: bool) -> tuple[Callable[[sa.CTE], Cells | None], Hashable]:
+    """The cells of these fields over a page, and what names their statement: the
+    fields, the keys and the linked tables' schemas (one object per version)."""
     shape = (tuple(spec.id for spec in fields), user_field_names,
              tuple(related.sa_table for related in table.related.values()))
-    found = await select_json_page(
-        conn, table.sa_table,
-        lambda page: _cells(table, fields, user_field_names, conn.dialect.name, page),
-        where=where, order_by=order_by, limit=limit, offset=offset, columns=columns,
-        extra=extra, shape=shape)
+    dialect = conn.dialect.name
+    return (lambda page: _cells(table, fields, user_field_names, dialect, page)), shape
+
+
+def _page_json(found: dict[str, Any] | None) -> PageJson | None:
     if found is None:
         return None
     text, rows = found.pop("page"), found.pop("rows")

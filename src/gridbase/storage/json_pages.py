@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.storage.direct_reads import can_read_directly, read_directly
 from gridbase.storage.json_sql import JsonRowsText, json_object
 
-__all__ = ["MAX_KEYS", "Cells", "select_json_page"]
+__all__ = ["MAX_KEYS", "Cells", "select_json_page", "select_json_row"]
 
 Cells = list[tuple[str, sa.ColumnElement[Any]]]
 """A row's JSON keys and their values as SQL over the page subquery, in key order."""
@@ -27,16 +27,17 @@ Cells = list[tuple[str, sa.ColumnElement[Any]]]
 # PostgreSQL functions take at most 100 arguments: a key and a value each.
 MAX_KEYS = 50
 
-# Statements of plain pages (no WHERE, default order), built once per table object (one
-# per schema version) and what else shapes them: their compiled form is then reused
-# (`direct_reads`). None records pages the database cannot build.
+# Statements of plain pages (no WHERE, default order) and of rows by id, built once per
+# table object (one per schema version) and what else shapes them: their compiled form
+# is then reused (`direct_reads`). None records pages the database cannot build.
 _plain: weakref.WeakKeyDictionary[sa.Table, dict[Hashable, sa.Select[Any] | None]] = (
     weakref.WeakKeyDictionary())
 _PLAIN_PER_TABLE = 64
 
 
-def _statement(page: sa.CTE, cells: Cells | None, extra: Sequence[sa.Label[Any]]
-               ) -> sa.Select[Any] | None:
+def _statement(page: sa.CTE, cells_of: Callable[[sa.CTE], Cells | None],
+               extra: Sequence[sa.Label[Any]]) -> sa.Select[Any] | None:
+    cells = cells_of(page)
     if cells is None or len(cells) > MAX_KEYS:
         return None
     return sa.select(JsonRowsText(json_object(cells)).label("page"),
@@ -64,25 +65,47 @@ async def select_json_page(
     linked tables' schemas), for the statements kept of plain pages."""
     if where is not None or order_by:
         page = _page(table, columns, where, order_by, limit, offset)
-        statement = _statement(page, cells_of(page), extra)
+        statement = _statement(page, cells_of, extra)
         if statement is None:
             return None
         result = await conn.execute(statement)
         return dict(result.mappings().one())
+    plain = _kept(table, ("page", shape, tuple(columns), tuple(e.name for e in extra)),
+                  lambda: _statement(_page(table, columns, None, (),
+                                           sa.bindparam("page_limit"),
+                                           sa.bindparam("page_offset")),
+                                     cells_of, extra))
+    return await _run_kept(conn, plain, {"page_limit": limit, "page_offset": offset})
+
+
+async def select_json_row(
+    conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.CTE], Cells | None],
+    row_id: int, *, columns: Sequence[str], extra: Sequence[sa.Label[Any]], shape: Hashable,
+) -> dict[str, Any] | None:
+    """`select_json_page` for the row of one id (a page of one row, or none)."""
+    if not 0 < row_id < 2**31:  # beyond the id column: no such row (and no overflow)
+        row_id = 0
+    by_id = _kept(table, ("row", shape, tuple(columns), tuple(e.name for e in extra)),
+                  lambda: _statement(_page(table, columns,
+                                           table.c.id == sa.bindparam("row_id"), (), 1, 0),
+                                     cells_of, extra))
+    return await _run_kept(conn, by_id, {"row_id": row_id})
+
+
+def _kept(table: sa.Table, key: Hashable, build: Callable[[], sa.Select[Any] | None]
+          ) -> sa.Select[Any] | None:
     kept = _plain.setdefault(table, {})
-    key = (shape, tuple(columns), tuple(label.name for label in extra))
-    if key in kept:
-        plain = kept[key]
-    else:
-        page = _page(table, columns, None, (), sa.bindparam("page_limit"),
-                     sa.bindparam("page_offset"))
-        plain = _statement(page, cells_of(page), extra)
+    if key not in kept:
         if len(kept) >= _PLAIN_PER_TABLE:
             kept.clear()
-        kept[key] = plain
-    if plain is None:
+        kept[key] = build()
+    return kept[key]
+
+
+async def _run_kept(conn: AsyncConnection, statement: sa.Select[Any] | None,
+                    params: dict[str, Any]) -> dict[str, Any] | None:
+    if statement is None:
         return None
-    params = {"page_limit": limit, "page_offset": offset}
     if can_read_directly(conn):
-        return (await read_directly(conn, plain, params))[0]
-    return dict((await conn.execute(plain, params)).mappings().one())
+        return (await read_directly(conn, statement, params))[0]
+    return dict((await conn.execute(statement, params)).mappings().one())
