@@ -34,6 +34,7 @@ from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
 from gridbase.storage.schemas import schema_version_columns, schemas_current
+from gridbase.storage.search_index import signature_column
 from gridbase.storage.table_versions import bump_data_version
 
 __all__ = [
@@ -237,8 +238,7 @@ async def create_rows(
             table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.create",
                                             trusted)
             created = await _create_in(svc, conn, table, items, user_field_names, before_id,
-                                       batch, websocket_id, outbox)
-            await _bump_confirming(conn, table, trusted)
+                                       batch, websocket_id, outbox, trusted)
         return table, created
 
     table, created = await _on_trusted_schemas(attempt)
@@ -246,19 +246,26 @@ async def create_rows(
     return with_field_names(table, created) if user_field_names else created
 
 
-async def _bump_confirming(conn: AsyncConnection, table: TableSchema, trusted: bool) -> None:
-    """A write's last statement: bump the table's data version (see table_versions) and,
-    for trusted schemas, confirm them in the same statement."""
-    found = await bump_data_version(conn, table.id, returning=_confirming(table, trusted))
+async def _bump_confirming(conn: AsyncConnection, table: TableSchema, trusted: bool
+                           ) -> str | None:
+    """Bump the table's data version (see table_versions) and, for trusted schemas,
+    confirm them in the same statement, which also reads the table's search index
+    signature (`search_sync.rows_changed` needs it): one round trip for all three."""
+    built = signature_column(table.id)
+    found = await bump_data_version(conn, table.id,
+                                    returning=(*_confirming(table, trusted), built))
     _confirm(table, trusted, [found])
+    signature: str | None = found[built.name]
+    return signature
 
 
 async def _create_in(
     svc: Services, conn: AsyncConnection, table: TableSchema, items: list[Any],
     user_field_names: bool, before_id: int | None, batch: bool, websocket_id: str | None,
-    outbox: Outbox,
+    outbox: Outbox, trusted: bool,
 ) -> list[dict[str, Any]]:
-    """Create the rows inside the caller's transaction; the event goes to `outbox`."""
+    """Create the rows inside the caller's transaction (its last statements: the data
+    version bump confirms trusted schemas); the event goes to `outbox`."""
     table_id = table.id
     if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
         raise _missing([before_id], quoted=False)
@@ -272,11 +279,15 @@ async def _create_in(
                                       at_end=before_id is None, read_back=not new.exact)
     ids = [row["id"] for row in stored]
     await _store_outside(ctx, table, ids, new.outside, new_rows=True)
-    await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)
     created = await serialize_written(ctx, table, stored, parsed.columns)
     outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                 "before_row_id": before_id},
                table_id=table_id, origin_websocket_id=websocket_id)
+    # The bump reads the search index's signature; only an indexed table (or one whose
+    # rows' two-way links show in an indexed table) has statements after it.
+    built = await _bump_confirming(conn, table, trusted)
+    await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True,
+                                   built=built)
     return created
 
 

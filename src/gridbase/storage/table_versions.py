@@ -31,22 +31,45 @@ __all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions", "
 SLOTS = 16
 
 
+# Bump statements by (dialect, table, returned labels): built once, so SQLAlchemy finds
+# their compiled form by a memoized cache key instead of walking a new statement each
+# write. The slot is the one parameter.
+_bumps: dict[tuple[str, int, tuple[str, ...]], Any] = {}
+_MAX_BUMPS = 4096
+
+
+def _bump_statement(dialect: str, table_id: int, returning: Sequence[sa.Label[Any]]) -> Any:
+    key = (dialect, table_id, tuple(label.name for label in returning))
+    statement = _bumps.get(key)
+    if statement is None:
+        if len(_bumps) >= _MAX_BUMPS:
+            _bumps.clear()
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(versions).values(
+            table_id=table_id, slot=sa.bindparam("bump_slot", type_=sa.SmallInteger),
+            version=1,
+        ).on_conflict_do_update(index_elements=[versions.c.table_id, versions.c.slot],
+                                set_={"version": versions.c.version + 1})
+        if returning:
+            statement = statement.returning(*returning)
+        _bumps[key] = statement
+    return statement
+
+
 async def bump_data_version(conn: AsyncConnection, table_id: int, *,
                             returning: Sequence[sa.Label[Any]] = ()) -> dict[str, Any]:
     """Mark the table's rows as changed by this transaction; `returning` columns
-    (uncorrelated subqueries) are read by the same statement and given back by label.
+    (uncorrelated subqueries, each label naming one expression) are read by the same
+    statement and given back by label.
 
     On PostgreSQL this locks one slot row until commit, so callers bump last, after
     their writes, to hold it as briefly as possible."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(versions).values(table_id=table_id, slot=random.randrange(SLOTS),
-                                        version=1).on_conflict_do_update(
-        index_elements=[versions.c.table_id, versions.c.slot],
-        set_={"version": versions.c.version + 1})
+    statement = _bump_statement(conn.dialect.name, table_id, returning)
+    params = {"bump_slot": random.randrange(SLOTS)}
     if not returning:
-        await conn.execute(statement)
+        await conn.execute(statement, params)
         return {}
-    return dict((await conn.execute(statement.returning(*returning))).mappings().one())
+    return dict((await conn.execute(statement, params)).mappings().one())
 
 
 def _version_of(table_id: int) -> sa.ColumnElement[int]:
