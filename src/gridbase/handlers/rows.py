@@ -35,7 +35,7 @@ from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
 from gridbase.storage.schemas import schema_version_columns, schemas_current
 from gridbase.storage.search_index import signature_column
-from gridbase.storage.table_versions import bump_data_version
+from gridbase.storage.table_versions import Bump, bump_data_version
 
 __all__ = [
     "RowPage",
@@ -246,17 +246,11 @@ async def create_rows(
     return with_field_names(table, created) if user_field_names else created
 
 
-async def _bump_confirming(conn: AsyncConnection, table: TableSchema, trusted: bool
-                           ) -> str | None:
-    """Bump the table's data version (see table_versions) and, for trusted schemas,
-    confirm them in the same statement, which also reads the table's search index
-    signature (`search_sync.rows_changed` needs it): one round trip for all three."""
-    built = signature_column(table.id)
-    found = await bump_data_version(conn, table.id,
-                                    returning=(*_confirming(table, trusted), built))
-    _confirm(table, trusted, [found])
-    signature: str | None = found[built.name]
-    return signature
+def _bump_for_create(table: TableSchema, trusted: bool) -> Bump:
+    """A create's data-version bump (see table_versions), which also confirms trusted
+    schemas and reads the table's search index signature (`search_sync.rows_changed`
+    needs it): on PostgreSQL the rows' INSERT carries it, so one round trip does all."""
+    return Bump(table.id, (*_confirming(table, trusted), signature_column(table.id)))
 
 
 async def _create_in(
@@ -275,19 +269,27 @@ async def _create_in(
     if before_id is not None:
         new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
                                                        len(items))
-    stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
-                                      at_end=before_id is None, read_back=not new.exact)
+    bump = _bump_for_create(table, trusted)
+    inserted = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
+                                        at_end=before_id is None, read_back=not new.exact,
+                                        bump=bump)
+    bumped = inserted.bumped
+    if bumped is not None:
+        _confirm(table, trusted, [bumped])
+    stored = inserted.rows
     ids = [row["id"] for row in stored]
     await _store_outside(ctx, table, ids, new.outside, new_rows=True)
     created = await serialize_written(ctx, table, stored, parsed.columns)
     outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                 "before_row_id": before_id},
                table_id=table_id, origin_websocket_id=websocket_id)
-    # The bump reads the search index's signature; only an indexed table (or one whose
-    # rows' two-way links show in an indexed table) has statements after it.
-    built = await _bump_confirming(conn, table, trusted)
+    if bumped is None:  # last: see table_versions
+        bumped = await bump_data_version(conn, table_id, returning=bump.returning)
+        _confirm(table, trusted, [bumped])
+    # Only an indexed table (or one whose rows' two-way links show in an indexed table)
+    # has statements after the bump.
     await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True,
-                                   built=built)
+                                   built=bumped[signature_column(table_id).name])
     return created
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.storage.schema import table_data_versions as versions
 
-__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions", "version_columns",
-           "versions_in_row"]
+__all__ = ["SLOTS", "Bump", "bump_cte", "bump_data_version", "bump_params", "count_at_versions",
+           "read_versions", "version_columns", "versions_in_row"]
 
 SLOTS = 16
 
@@ -65,11 +66,41 @@ async def bump_data_version(conn: AsyncConnection, table_id: int, *,
     On PostgreSQL this locks one slot row until commit, so callers bump last, after
     their writes, to hold it as briefly as possible."""
     statement = _bump_statement(conn.dialect.name, table_id, returning)
-    params = {"bump_slot": random.randrange(SLOTS)}
+    params = bump_params()
     if not returning:
         await conn.execute(statement, params)
         return {}
     return dict((await conn.execute(statement, params)).mappings().one())
+
+
+@dataclass(frozen=True, eq=False)
+class Bump:
+    """A bump another statement carries (`bump_cte`), and what that statement returns
+    with it: labelled uncorrelated subqueries, read by label."""
+
+    table_id: int
+    returning: tuple[sa.Label[Any], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.returning)
+
+
+def bump_cte(table_id: int) -> str:
+    """PostgreSQL: the bump as a `WITH` item (`gridbase_bump AS (...)`) that a table's
+    row INSERT can carry, saving the bump's round trip; its parameter is
+    `bump_params()`. PostgreSQL runs a data-modifying WITH item exactly once whether or
+    not the statement reads it. It takes the slot's lock with the insert, so the lock is
+    held from then until commit."""
+    name = versions.name
+    return (f"gridbase_bump AS (INSERT INTO {name} (table_id, slot, version) "
+            f"VALUES ({int(table_id)}, CAST(:bump_slot AS SMALLINT), 1) "
+            f"ON CONFLICT (table_id, slot) DO UPDATE SET version = {name}.version + 1)")
+
+
+def bump_params() -> dict[str, Any]:
+    """The parameters of a bump (`bump_cte`): the slot, picked at random."""
+    return {"bump_slot": random.randrange(SLOTS)}
 
 
 def _version_of(table_id: int) -> sa.ColumnElement[int]:
