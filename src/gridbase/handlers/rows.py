@@ -246,6 +246,17 @@ async def create_rows(
     return with_field_names(table, created) if user_field_names else created
 
 
+async def _bump_reading_signature(conn: AsyncConnection, table: TableSchema) -> str | None:
+    """Bump the table's data version (see table_versions) and read its search index
+    signature in the same statement, for `search_sync.rows_changed` after it: only an
+    indexed table (or one whose rows show in an indexed table) has statements after
+    the bump."""
+    built = signature_column(table.id)
+    signature: str | None = (await bump_data_version(conn, table.id, returning=(built,)))[
+        built.name]
+    return signature
+
+
 def _bump_for_create(table: TableSchema, trusted: bool) -> Bump:
     """A create's data-version bump (see table_versions), which also confirms trusted
     schemas and reads the table's search index signature (`search_sync.rows_changed`
@@ -328,7 +339,6 @@ async def update_rows(
                                             trusted)
             after = await _update_in(svc, conn, table, ids, items, user_field_names, batch,
                                      trusted, websocket_id, outbox)
-            await bump_data_version(conn, table_id)  # last: see table_versions
         return table, after
 
     table, after = await _on_trusted_schemas(attempt)
@@ -342,7 +352,7 @@ async def _update_in(
     websocket_id: str | None, outbox: Outbox,
 ) -> list[dict[str, Any]]:
     """Update the rows inside the caller's transaction (the rows' read confirms trusted
-    schemas); the event goes to `outbox`."""
+    schemas, its last statements bump the data version); the event goes to `outbox`."""
     ctx = svc.field_context(conn, table)
     stored: list[dict[str, Any]] = []
     before = await _fetch(ctx, table, ids, False, trusted=trusted, stored=stored)
@@ -359,13 +369,15 @@ async def _update_in(
     await sql.update_rows(conn, table.sa_table, dict(zip(
         ids, _column_values(table, parsed), strict=True)), stamp=stamp)
     await _store_outside(ctx, table, ids, parsed.columns)
-    await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
     after = await serialize_updated(ctx, table, stored, parsed, before, stamp) \
         or await _fetch(ctx, table, ids, False)
     outbox.add("rows_updated", {"table_id": table.id, "rows_before_update": before,
                                 "rows": after, "metadata": {},
                                 "updated_field_ids": sorted(written)},
                table_id=table.id, origin_websocket_id=websocket_id)
+    built = await _bump_reading_signature(conn, table)
+    await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked,
+                                   built=built)
     return after
 
 
@@ -383,15 +395,17 @@ async def move_row(
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
                                                                 [before_id]):
             raise _missing([before_id], quoted=False)
-        if before_id != row_id:
+        moved = before_id != row_id
+        if moved:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
-            await search_sync.rows_changed(svc, conn, table, [row_id], None)
         after = await _fetch(ctx, table, [row_id], False)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+        built = await _bump_reading_signature(conn, table)
+        if moved:
+            await search_sync.rows_changed(svc, conn, table, [row_id], None, built=built)
     await svc.events.publish(outbox.events)
     return (with_field_names(table, after) if user_field_names else after)[0]
 
@@ -417,8 +431,9 @@ async def delete_rows(
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
-        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+        built = await _bump_reading_signature(conn, table)
+        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked,
+                                       built=built)
     await svc.events.publish(outbox.events)

@@ -63,8 +63,10 @@ async def bump_data_version(conn: AsyncConnection, table_id: int, *,
     (uncorrelated subqueries, each label naming one expression) are read by the same
     statement and given back by label.
 
-    On PostgreSQL this locks one slot row until commit, so callers bump last, after
-    their writes, to hold it as briefly as possible."""
+    On PostgreSQL this locks one slot row until commit, so callers bump after their
+    writes, to hold it as briefly as possible (row writes then refresh the search
+    index of an indexed table, with the signature the bump read; a create's INSERT
+    carries the bump itself, see `bump_cte`)."""
     statement = _bump_statement(conn.dialect.name, table_id, returning)
     params = bump_params()
     if not returning:
