@@ -4,7 +4,6 @@ come back in Baserow's per-field `{"error", "code"}` form."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -90,13 +89,17 @@ async def json_body(request: Request) -> Any:
         raise PlainError(400, f"JSON parse error - {_parse_error(raw)}") from None
 
 
-# orjson reads integers beyond 64 bits as floats, losing digits; such bodies go to the
-# exact (slower) standard parser instead.
-_LONG_DIGITS = re.compile(rb"[0-9]{19,}")
+# orjson reads integers beyond 64 bits as floats, losing digits; bodies with a run of
+# 19 or more digits anywhere go to the exact (slower) standard parser instead. The run
+# is found by turning every digit into "0" and looking for 19 of them: a few
+# microseconds for a 50 KB batch, where a regular expression took a millisecond (four
+# times orjson's parse).
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
 
 
 def _loads(raw: bytes) -> Any:
-    if not _LONG_DIGITS.search(raw):
+    if _LONG_RUN not in raw.translate(_DIGITS_AS_ZERO):
         return orjson.loads(raw)
     data = json.loads(raw, parse_constant=_refuse_constant)
     # lone surrogates, which orjson refuses and no database can store

@@ -36,7 +36,8 @@ from gridbase.handlers.services import Services
 from gridbase.handlers.view_rows import apply_view
 from gridbase.storage import rows as sql
 from gridbase.storage.schemas import schema_version_columns, schemas_current
-from gridbase.storage.table_versions import bump_data_version
+from gridbase.storage.search_index import signature_column
+from gridbase.storage.table_versions import Bump, bump_data_version
 
 __all__ = [
     "RowPage",
@@ -256,8 +257,7 @@ async def create_rows(
             table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.create",
                                             trusted)
             created = await _create_in(svc, conn, table, items, user_field_names, before_id,
-                                       batch, websocket_id, outbox)
-            await _bump_confirming(conn, table, trusted)
+                                       batch, websocket_id, outbox, trusted)
         return table, created
 
     table, created = await _on_trusted_schemas(attempt)
@@ -265,19 +265,31 @@ async def create_rows(
     return with_field_names(table, created) if user_field_names else created
 
 
-async def _bump_confirming(conn: AsyncConnection, table: TableSchema, trusted: bool) -> None:
-    """A write's last statement: bump the table's data version (see table_versions) and,
-    for trusted schemas, confirm them in the same statement."""
-    found = await bump_data_version(conn, table.id, returning=_confirming(table, trusted))
-    _confirm(table, trusted, [found])
+async def _bump_reading_signature(conn: AsyncConnection, table: TableSchema) -> str | None:
+    """Bump the table's data version (see table_versions) and read its search index
+    signature in the same statement, for `search_sync.rows_changed` after it: only an
+    indexed table (or one whose rows show in an indexed table) has statements after
+    the bump."""
+    built = signature_column(table.id)
+    signature: str | None = (await bump_data_version(conn, table.id, returning=(built,)))[
+        built.name]
+    return signature
+
+
+def _bump_for_create(table: TableSchema, trusted: bool) -> Bump:
+    """A create's data-version bump (see table_versions), which also confirms trusted
+    schemas and reads the table's search index signature (`search_sync.rows_changed`
+    needs it): on PostgreSQL the rows' INSERT carries it, so one round trip does all."""
+    return Bump(table.id, (*_confirming(table, trusted), signature_column(table.id)))
 
 
 async def _create_in(
     svc: Services, conn: AsyncConnection, table: TableSchema, items: list[Any],
     user_field_names: bool, before_id: int | None, batch: bool, websocket_id: str | None,
-    outbox: Outbox,
+    outbox: Outbox, trusted: bool,
 ) -> list[dict[str, Any]]:
-    """Create the rows inside the caller's transaction; the event goes to `outbox`."""
+    """Create the rows inside the caller's transaction (its last statements: the data
+    version bump confirms trusted schemas); the event goes to `outbox`."""
     table_id = table.id
     if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
         raise _missing([before_id], quoted=False)
@@ -287,15 +299,27 @@ async def _create_in(
     if before_id is not None:
         new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
                                                        len(items))
-    stored = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
-                                      at_end=before_id is None, read_back=not new.exact)
+    bump = _bump_for_create(table, trusted)
+    inserted = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
+                                        at_end=before_id is None, read_back=not new.exact,
+                                        bump=bump)
+    bumped = inserted.bumped
+    if bumped is not None:
+        _confirm(table, trusted, [bumped])
+    stored = inserted.rows
     ids = [row["id"] for row in stored]
     await _store_outside(ctx, table, ids, new.outside, new_rows=True)
-    await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True)
     created = await serialize_written(ctx, table, stored, parsed.columns)
     outbox.add("rows_created", {"table_id": table_id, "rows": created, "metadata": {},
                                 "before_row_id": before_id},
                table_id=table_id, origin_websocket_id=websocket_id)
+    if bumped is None:  # last: see table_versions
+        bumped = await bump_data_version(conn, table_id, returning=bump.returning)
+        _confirm(table, trusted, [bumped])
+    # Only an indexed table (or one whose rows' two-way links show in an indexed table)
+    # has statements after the bump.
+    await search_sync.rows_changed(svc, conn, table, ids, new.written, created=True,
+                                   built=bumped[signature_column(table_id).name])
     return created
 
 
@@ -334,7 +358,6 @@ async def update_rows(
                                             trusted)
             after = await _update_in(svc, conn, table, ids, items, user_field_names, batch,
                                      trusted, websocket_id, outbox)
-            await bump_data_version(conn, table_id)  # last: see table_versions
         return table, after
 
     table, after = await _on_trusted_schemas(attempt)
@@ -348,7 +371,7 @@ async def _update_in(
     websocket_id: str | None, outbox: Outbox,
 ) -> list[dict[str, Any]]:
     """Update the rows inside the caller's transaction (the rows' read confirms trusted
-    schemas); the event goes to `outbox`."""
+    schemas, its last statements bump the data version); the event goes to `outbox`."""
     ctx = svc.field_context(conn, table)
     stored: list[dict[str, Any]] = []
     before = await _fetch(ctx, table, ids, False, trusted=trusted, stored=stored)
@@ -365,13 +388,15 @@ async def _update_in(
     await sql.update_rows(conn, table.sa_table, dict(zip(
         ids, _column_values(table, parsed), strict=True)), stamp=stamp)
     await _store_outside(ctx, table, ids, parsed.columns)
-    await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked)
     after = await serialize_updated(ctx, table, stored, parsed, before, stamp) \
         or await _fetch(ctx, table, ids, False)
     outbox.add("rows_updated", {"table_id": table.id, "rows_before_update": before,
                                 "rows": after, "metadata": {},
                                 "updated_field_ids": sorted(written)},
                table_id=table.id, origin_websocket_id=websocket_id)
+    built = await _bump_reading_signature(conn, table)
+    await search_sync.rows_changed(svc, conn, table, ids, written, earlier=unlinked,
+                                   built=built)
     return after
 
 
@@ -389,15 +414,17 @@ async def move_row(
         if before_id is not None and not await sql.existing_ids(conn, table.sa_table,
                                                                 [before_id]):
             raise _missing([before_id], quoted=False)
-        if before_id != row_id:
+        moved = before_id != row_id
+        if moved:
             [order] = await sql.orders_before(conn, table.sa_table, before_id, 1)
             await sql.update_rows(conn, table.sa_table, {row_id: {"order": order}})
-            await search_sync.rows_changed(svc, conn, table, [row_id], None)
         after = await _fetch(ctx, table, [row_id], False)
         outbox.add("rows_updated", {"table_id": table_id, "rows_before_update": before,
                                     "rows": after, "metadata": {}, "updated_field_ids": []},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+        built = await _bump_reading_signature(conn, table)
+        if moved:
+            await search_sync.rows_changed(svc, conn, table, [row_id], None, built=built)
     await svc.events.publish(outbox.events)
     return (with_field_names(table, after) if user_field_names else after)[0]
 
@@ -423,8 +450,9 @@ async def delete_rows(
         for spec in table.fields:
             await field_type_registry.get(spec.type).forget_rows(ctx, spec, table, ids)
         await sql.delete_rows(conn, table.sa_table, ids)
-        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked)
         outbox.add("rows_deleted", {"table_id": table_id, "row_ids": ids, "rows": rows},
                    table_id=table_id, origin_websocket_id=websocket_id)
-        await bump_data_version(conn, table_id)  # last: see table_versions
+        built = await _bump_reading_signature(conn, table)
+        await search_sync.rows_changed(svc, conn, table, ids, None, earlier=unlinked,
+                                       built=built)
     await svc.events.publish(outbox.events)

@@ -30,10 +30,17 @@ from gridbase.handlers.services import Services
 from gridbase.storage import schema as meta
 from gridbase.storage import search_index as store
 
-__all__ = ["Linked", "linked_rows", "rows_changed"]
+__all__ = ["UNKNOWN", "Linked", "linked_rows", "rows_changed"]
 
 Linked = dict[int, set[int]]
 """Row ids per table id."""
+
+
+class _Unknown:
+    """A signature not read yet."""
+
+
+UNKNOWN = _Unknown()
 
 
 def _shown_elsewhere(table: TableSchema, fields: Collection[int] | None) -> bool:
@@ -109,11 +116,13 @@ async def linked_rows(svc: Services, conn: AsyncConnection, table: TableSchema,
 
 async def _refresh(svc: Services, conn: AsyncConnection, table_id: int,
                    ids: Collection[int], *, schema: TableSchema | None = None,
-                   new: Collection[int] = ()) -> None:
+                   new: Collection[int] = (), built: str | _Unknown | None = UNKNOWN) -> None:
     """Rewrite these rows' entries if the table's index is up to date or being built in
     steps (`schema`: the table's, when the caller has it; `new`: ids of rows just
-    created, with no entry)."""
-    built = await store.built_signature(conn, table_id)
+    created, with no entry; `built`: the index's signature, when the caller read it
+    already in this transaction, after its writes took their locks)."""
+    if isinstance(built, _Unknown):
+        built = await store.built_signature(conn, table_id)
     if built is None or not ids:
         return
     table = await with_related(svc.schemas, conn,
@@ -126,9 +135,11 @@ async def _refresh(svc: Services, conn: AsyncConnection, table_id: int,
 
 async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,
                        ids: Collection[int], fields: Collection[int] | None,
-                       *, earlier: Linked | None = None, created: bool = False) -> None:
+                       *, earlier: Linked | None = None, created: bool = False,
+                       built: str | _Unknown | None = UNKNOWN) -> None:
     """After rows `ids` were created, updated (`fields`), moved or deleted (None):
-    refresh their entries and those of the rows showing them, now or `earlier`."""
+    refresh their entries and those of the rows showing them, now or `earlier`.
+    `built`: the table's own index signature, if the caller read it (`signature_column`)."""
     affected: Linked = defaultdict(set)
     affected[table.id].update(ids)
     for source in (earlier or {}, await linked_rows(svc, conn, table, ids, fields,
@@ -136,6 +147,8 @@ async def rows_changed(svc: Services, conn: AsyncConnection, table: TableSchema,
         for table_id, row_ids in source.items():
             affected[table_id].update(row_ids)
     for table_id in sorted(affected):
+        own = table_id == table.id
         await _refresh(svc, conn, table_id, affected[table_id],
-                       schema=table if table_id == table.id else None,
-                       new=ids if created and table_id == table.id else ())
+                       schema=table if own else None,
+                       new=ids if created and own else (),
+                       built=built if own else UNKNOWN)

@@ -30,6 +30,10 @@ log_table = meta.event_log
 _ADVISORY_KEY = 0x67726964
 # Events per INSERT: 7 parameters each stays far below the drivers' parameter limits.
 _CHUNK = 1000
+# One statement object for every batch of events: SQLAlchemy compiles it once and sends
+# several events as one multi-row INSERT ("insertmanyvalues"), where a statement built
+# with the rows' values inside would be compiled again for every batch.
+_INSERT = log_table.insert().returning(log_table.c.id)
 
 
 async def lock(conn: AsyncConnection) -> None:
@@ -54,13 +58,13 @@ async def append_all(conn: AsyncConnection, events: Sequence[Event]) -> list[Env
         chunk = events[start:start + _CHUNK]
         payloads = [dumps(event.payload) for event in chunk]
         created_on = now()
-        ids = sorted((await conn.execute(log_table.insert().values([
+        ids = sorted((await conn.execute(_INSERT, [
             {"created_on": created_on, "type": event.type, "table_id": event.table_id,
              "workspace_id": event.workspace_id,
              "user_ids": None if event.user_ids is None else dumps(list(event.user_ids)).decode(),
              "origin_websocket_id": event.origin_websocket_id, "payload": payload.decode()}
             for event, payload in zip(chunk, payloads, strict=True)
-        ]).returning(log_table.c.id))).scalars())
+        ])).scalars())
         logged += [Envelope.of(event, int(event_id), payload)
                    for event, event_id, payload in zip(chunk, ids, payloads, strict=True)]
     return logged

@@ -25,6 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TextualSelect
 
+from gridbase.storage.table_versions import Bump, bump_cte
+
 __all__ = ["batch_params", "insert_statement", "update_statement"]
 
 _JSON_TYPES = (sa.String, sa.Integer, sa.Boolean, sa.Date, sa.Numeric, sa.JSON)
@@ -110,20 +112,24 @@ def _source(conn: AsyncConnection, table: sa.Table, keys: Sequence[str], *,
 
 
 _inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], bool, bool], TextualSelect]] = (
+    sa.Table, dict[tuple[tuple[str, ...], bool, bool, tuple[Any, ...]], TextualSelect]] = (
     weakref.WeakKeyDictionary())
 
 
 def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                     at_end: bool, read_back: bool) -> TextualSelect:
+                     at_end: bool, read_back: bool,
+                     bump: Bump | None = None) -> TextualSelect:
     """`INSERT ... SELECT FROM <the batch> ... RETURNING *`: rows are inserted in batch
     order, so the ids the sequence hands out increase in that order; their
     `created_on` and `updated_on` are `:stamp`. `at_end`: the statement itself numbers
     the rows after the table's highest order (what `orders_before(..., None, ...)`
     gives), saving that query's round trip. Without `read_back` it returns only the
-    ids and orders."""
+    ids and orders. `bump`: the statement also bumps the table's data version
+    (`table_versions.bump_cte`, parameters `bump_params()`) and returns the bump's
+    columns after the row's, in every row."""
     by_keys = _inserts.setdefault(table, {})
-    cached = by_keys.get((keys, at_end, read_back))
+    bumped = (bump.table_id, bump.names) if bump is not None else ()
+    cached = by_keys.get((keys, at_end, read_back, bumped))
     if cached is not None:
         return cached
     preparer = conn.dialect.identifier_preparer
@@ -137,13 +143,21 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
         columns.append('"order"')
         selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
                         "+ gridbase_position")
-    returned = "*" if read_back else 'id, "order"'
+    returned = ["*"] if read_back else ["id", '"order"']
+    extra: list[sa.ColumnClause[Any]] = []
+    for label in bump.returning if bump is not None else ():
+        subquery = label.element.compile(dialect=conn.dialect,
+                                         compile_kwargs={"literal_binds": True})
+        returned.append(f"({subquery}) AS {preparer.quote(label.name)}")
+        extra.append(sa.column(label.name, label.type))
+    with_bump = f"WITH {bump_cte(bump.table_id)} " if bump is not None else ""
     statement = sa.text(
-        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(selected)} "
-        f"FROM {source} ORDER BY gridbase_position RETURNING {returned}"
+        f"{with_bump}INSERT INTO {target} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM {source} ORDER BY gridbase_position "
+        f"RETURNING {', '.join(returned)}"
     ).bindparams(sa.bindparam("stamp", type_=table.c.created_on.type)).columns(
-        *(table.c if read_back else (table.c.id, table.c.order)))
-    by_keys[(keys, at_end, read_back)] = statement
+        *(table.c if read_back else (table.c.id, table.c.order)), *extra)
+    by_keys[(keys, at_end, read_back, bumped)] = statement
     return statement
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.clock import now
 from gridbase.storage import batch_sql
 from gridbase.storage.direct_reads import can_read_directly, read_directly
+from gridbase.storage.table_versions import Bump, bump_params
 
 __all__ = [
+    "Inserted",
     "count_rows",
     "delete_rows",
     "existing_ids",
@@ -195,10 +198,19 @@ def _as_dicts(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
+@dataclass
+class Inserted:
+    """Rows as stored, and what a bump carried by the insert returned (None when the
+    insert carried none: the caller bumps on its own)."""
+
+    rows: list[dict[str, Any]]
+    bumped: dict[str, Any] | None = None
+
+
 async def insert_columns(
     conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], count: int, *,
-    at_end: bool = False, read_back: bool = True,
-) -> list[dict[str, Any]]:
+    at_end: bool = False, read_back: bool = True, bump: Bump | None = None,
+) -> Inserted:
     """Insert `count` rows given by column (every list `count` long) and return them as
     stored (every column, as a select would read them) in the same sequence: no second
     query reads them back. The rows bring their `order`, or with `at_end` they are
@@ -206,28 +218,15 @@ async def insert_columns(
     for every other column read back as they are (see `FieldType.exact_column`): the
     rows are then made of them, and only their ids and orders come back.
 
-    On PostgreSQL the batch is one `unnest` statement, with one parameter per column; on
-    SQLite it is one compiled statement executed for all rows (multi-row inserts)."""
+    On PostgreSQL the batch is one `unnest` statement, with one parameter per column,
+    which also makes the `bump` asked for, if any (`Inserted.bumped`); on SQLite it is
+    one compiled statement executed for all rows (multi-row inserts), and the caller
+    bumps."""
     if not count:
-        return []
+        return Inserted([])
     stamp = now()
     if conn.dialect.name == "postgresql":
-        keys = tuple(columns)
-        stamped = {*keys, "id", "order", "created_on", "updated_on"}
-        read_back = read_back or not set(table.c.keys()) <= stamped
-        result = await conn.execute(
-            batch_sql.insert_statement(conn, table, keys, at_end, read_back),
-            {"stamp": stamp, **batch_sql.batch_params(conn, table, keys, list(columns.values()))})
-        if read_back:
-            return sorted(_as_dicts(result), key=lambda row: int(row["id"]))
-        placed = sorted(result.all(), key=lambda row: int(row[0]))
-        rows = [dict(zip(keys, values, strict=True))
-                for values in zip(*columns.values(), strict=True)]
-        for row, (row_id, order) in zip(rows, placed, strict=True):
-            row["id"] = row_id
-            row["order"] = order
-            row["created_on"] = row["updated_on"] = stamp
-        return rows
+        return await _insert_batch(conn, table, columns, stamp, at_end, read_back, bump)
     stamps = [stamp] * count
     columns = {**columns, "created_on": stamps, "updated_on": stamps}
     values = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -240,7 +239,40 @@ async def insert_columns(
     # ascending (AUTOINCREMENT), so sorting by id restores the pairing.
     result = await conn.execute(table.insert().returning(*table.c), values)
     stored = [dict(row) for row in result.mappings().all()]
-    return sorted(stored, key=lambda row: int(row["id"]))
+    return Inserted(sorted(stored, key=lambda row: int(row["id"])))
+
+
+async def _insert_batch(
+    conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], stamp: datetime,
+    at_end: bool, read_back: bool, bump: Bump | None,
+) -> Inserted:
+    """PostgreSQL's `insert_columns`: one statement (see `batch_sql.insert_statement`)."""
+    keys = tuple(columns)
+    stamped = {*keys, "id", "order", "created_on", "updated_on"}
+    read_back = read_back or not set(table.c.keys()) <= stamped
+    params = {"stamp": stamp, **batch_sql.batch_params(conn, table, keys,
+                                                       list(columns.values()))}
+    if bump is not None:
+        params.update(bump_params())
+    result = await conn.execute(
+        batch_sql.insert_statement(conn, table, keys, at_end, read_back, bump), params)
+    extra = bump.names if bump is not None else ()
+    if read_back:
+        stored = sorted(_as_dicts(result), key=lambda row: int(row["id"]))
+        bumped = {name: stored[0][name] for name in extra} if bump is not None else None
+        for row in stored if extra else ():
+            for name in extra:
+                del row[name]
+        return Inserted(stored, bumped)
+    placed = sorted(result.all(), key=lambda row: int(row[0]))
+    bumped = dict(zip(extra, placed[0][2:], strict=True)) if bump is not None else None
+    rows = [dict(zip(keys, values, strict=True))
+            for values in zip(*columns.values(), strict=True)]
+    for row, (row_id, order, *_) in zip(rows, placed, strict=True):
+        row["id"] = row_id
+        row["order"] = order
+        row["created_on"] = row["updated_on"] = stamp
+    return Inserted(rows, bumped)
 
 
 async def insert_rows(
@@ -253,8 +285,9 @@ async def insert_rows(
         return []
     keys = rows[0].keys()
     if all(len(row) == len(keys) and row.keys() == keys for row in rows):
-        return await insert_columns(conn, table, {key: [row[key] for row in rows]
-                                                  for key in keys}, len(rows), at_end=at_end)
+        return (await insert_columns(conn, table, {key: [row[key] for row in rows]
+                                                   for key in keys}, len(rows),
+                                     at_end=at_end)).rows
     stamp = now()
     values = [{**row, "created_on": stamp, "updated_on": stamp} for row in rows]
     if at_end:

@@ -16,6 +16,7 @@ without that row there is no side table to keep.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,6 +53,7 @@ __all__ = [
     "refresh_entries",
     "row_text",
     "side_table_name",
+    "signature_column",
 ]
 
 SEPARATOR = "\x1f"
@@ -109,6 +111,16 @@ async def built_signature(conn: AsyncConnection, table_id: int) -> str | None:
     found: str | None = await conn.scalar(sa.select(meta.search_indexes.c.signature).where(
         meta.search_indexes.c.table_id == table_id))
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def signature_column(table_id: int) -> sa.Label[str]:
+    """What `built_signature` reads (NULL for no index), as a column another statement
+    can return: a write reads it with its last statement instead of one of its own.
+    The same object each time, so statements carrying it keep their cache keys."""
+    return (sa.select(meta.search_indexes.c.signature)
+            .where(meta.search_indexes.c.table_id == table_id)
+            .scalar_subquery().label(f"search_signature_{table_id}"))
 
 
 async def indexed_tables(conn: AsyncConnection, table_ids: Iterable[int]) -> set[int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,28 +26,83 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.storage.schema import table_data_versions as versions
 
-__all__ = ["SLOTS", "bump_data_version", "count_at_versions", "read_versions", "version_columns",
-           "versions_in_row"]
+__all__ = ["SLOTS", "Bump", "bump_cte", "bump_data_version", "bump_params", "count_at_versions",
+           "read_versions", "version_columns", "versions_in_row"]
 
 SLOTS = 16
+
+
+# Bump statements by (dialect, table, returned labels): built once, so SQLAlchemy finds
+# their compiled form by a memoized cache key instead of walking a new statement each
+# write. The slot is the one parameter.
+_bumps: dict[tuple[str, int, tuple[str, ...]], Any] = {}
+_MAX_BUMPS = 4096
+
+
+def _bump_statement(dialect: str, table_id: int, returning: Sequence[sa.Label[Any]]) -> Any:
+    key = (dialect, table_id, tuple(label.name for label in returning))
+    statement = _bumps.get(key)
+    if statement is None:
+        if len(_bumps) >= _MAX_BUMPS:
+            _bumps.clear()
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(versions).values(
+            table_id=table_id, slot=sa.bindparam("bump_slot", type_=sa.SmallInteger),
+            version=1,
+        ).on_conflict_do_update(index_elements=[versions.c.table_id, versions.c.slot],
+                                set_={"version": versions.c.version + 1})
+        if returning:
+            statement = statement.returning(*returning)
+        _bumps[key] = statement
+    return statement
 
 
 async def bump_data_version(conn: AsyncConnection, table_id: int, *,
                             returning: Sequence[sa.Label[Any]] = ()) -> dict[str, Any]:
     """Mark the table's rows as changed by this transaction; `returning` columns
-    (uncorrelated subqueries) are read by the same statement and given back by label.
+    (uncorrelated subqueries, each label naming one expression) are read by the same
+    statement and given back by label.
 
-    On PostgreSQL this locks one slot row until commit, so callers bump last, after
-    their writes, to hold it as briefly as possible."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(versions).values(table_id=table_id, slot=random.randrange(SLOTS),
-                                        version=1).on_conflict_do_update(
-        index_elements=[versions.c.table_id, versions.c.slot],
-        set_={"version": versions.c.version + 1})
+    On PostgreSQL this locks one slot row until commit, so callers bump after their
+    writes, to hold it as briefly as possible (row writes then refresh the search
+    index of an indexed table, with the signature the bump read; a create's INSERT
+    carries the bump itself, see `bump_cte`)."""
+    statement = _bump_statement(conn.dialect.name, table_id, returning)
+    params = bump_params()
     if not returning:
-        await conn.execute(statement)
+        await conn.execute(statement, params)
         return {}
-    return dict((await conn.execute(statement.returning(*returning))).mappings().one())
+    return dict((await conn.execute(statement, params)).mappings().one())
+
+
+@dataclass(frozen=True, eq=False)
+class Bump:
+    """A bump another statement carries (`bump_cte`), and what that statement returns
+    with it: labelled uncorrelated subqueries, read by label."""
+
+    table_id: int
+    returning: tuple[sa.Label[Any], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.returning)
+
+
+def bump_cte(table_id: int) -> str:
+    """PostgreSQL: the bump as a `WITH` item (`gridbase_bump AS (...)`) that a table's
+    row INSERT can carry, saving the bump's round trip; its parameter is
+    `bump_params()`. PostgreSQL runs a data-modifying WITH item exactly once whether or
+    not the statement reads it. It takes the slot's lock with the insert, so the lock is
+    held from then until commit."""
+    name = versions.name
+    return (f"gridbase_bump AS (INSERT INTO {name} (table_id, slot, version) "
+            f"VALUES ({int(table_id)}, CAST(:bump_slot AS SMALLINT), 1) "
+            f"ON CONFLICT (table_id, slot) DO UPDATE SET version = {name}.version + 1)")
+
+
+def bump_params() -> dict[str, Any]:
+    """The parameters of a bump (`bump_cte`): the slot, picked at random."""
+    return {"bump_slot": random.randrange(SLOTS)}
 
 
 def _version_of(table_id: int) -> sa.ColumnElement[int]:

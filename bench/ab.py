@@ -1,0 +1,132 @@
+"""A/B of two versions of gridbase's code on PostgreSQL, scenarios interleaved.
+
+`python -m bench.ab --a main --b src --scenarios create_one,batch_create_200`: each
+side (a source folder holding `gridbase/`, or a git ref whose `src` is exported to a
+temporary folder) gets its own `gridbase serve` process and its own database with the
+bench table loaded and analyzed; then every round drives each scenario on A and on B
+back to back, alternating which goes first. On a shared machine the two sides see the
+same load within a round, so compare the medians and ranges printed at the end, not
+figures from separate runs. Nothing is written to `results/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from bench.dataset import build_dataset, load_rows
+from bench.run import _analyze, _database, _row_scenarios
+from bench.servers import gridbase_command, running
+from bench.wrk import run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _source(spec: str, tmp: Path, name: str) -> Path:
+    """A folder to put on PYTHONPATH: `spec` itself, or git ref `spec`'s `src`."""
+    folder = Path(spec)
+    if (folder / "gridbase").is_dir():
+        return folder.resolve()
+    target = tmp / name
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", spec, "src"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
+
+
+def _imports_from(env: dict[str, str], folder: Path) -> None:
+    """Fail early if the server would import gridbase from elsewhere (an editable
+    install's finder can win over PYTHONPATH)."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import gridbase; print(gridbase.__file__)"],
+        env={**os.environ, **env}, check=True, capture_output=True, text=True).stdout.strip()
+    if not Path(found).resolve().is_relative_to(folder):
+        raise SystemExit(f"gridbase imports from {found}, not from {folder}")
+
+
+async def _main(args: argparse.Namespace) -> None:
+    names = args.scenarios.split(",")
+    results: dict[tuple[str, str], list[dict[str, Any]]] = {
+        (side, name): [] for side in "AB" for name in names}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        sources = {"A": _source(args.a, tmp, "a"), "B": _source(args.b, tmp, "b")}
+        cleanups = []
+        try:
+            urls = {}
+            for side in "AB":
+                urls[side], cleanup = await _database("postgresql", tmp)
+                cleanups.append(cleanup)
+            envs = {side: {"GRIDBASE_DATA_DIR": str(tmp / f"data-{side}"),
+                           "GRIDBASE_DATABASE_URL": urls[side],
+                           "GRIDBASE_SEARCH_INDEX_SYNC_ROWS": str(10**9),
+                           "PYTHONPATH": f"{sources[side]}{os.pathsep}{ROOT}"}
+                    for side in "AB"}
+            for side in "AB":
+                _imports_from(envs[side], sources[side])
+            with ExitStack() as stack:
+                servers = {side: stack.enter_context(
+                    running(gridbase_command(), envs[side], "/api/_health/"))
+                    for side in "AB"}
+                scenarios = {}
+                for side, server in servers.items():
+                    ds = await asyncio.to_thread(build_dataset, server.base_url)
+                    await asyncio.to_thread(load_rows, ds, args.rows)
+                    await _analyze(urls[side], f"database_table_{ds.table_id}")
+                    scenarios[side] = _row_scenarios(ds, args.rows)
+                    for name in names:  # warm-up: caches, prepared statements
+                        await run_wrk(server.base_url, scenarios[side][name],
+                                      concurrency=args.concurrency, seconds=1,
+                                      max_requests=100)
+                for round_ in range(args.rounds):
+                    for name in names:
+                        for side in "AB" if round_ % 2 == 0 else "BA":
+                            result = await run_wrk(
+                                servers[side].base_url, scenarios[side][name],
+                                concurrency=args.concurrency, seconds=args.seconds,
+                                max_requests=args.max_requests)
+                            # requests wrk left in flight finish before the next run
+                            await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+                            results[(side, name)].append(result)
+                            print(f"round {round_} {side} {name:<20} "
+                                  f"{result['items_per_s']:>9} items/s p50 "
+                                  f"{result['p50_ms']} ms errors {result['errors']} "
+                                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+        finally:
+            for cleanup in cleanups:
+                await cleanup()
+    print(f"\nA = {args.a}, B = {args.b}; {args.rounds} rounds of {args.seconds} s, "
+          f"{args.concurrency} connections, {args.rows} rows")
+    for name in names:
+        for side in "AB":
+            rates = [r["items_per_s"] for r in results[(side, name)]]
+            p50s = [r["p50_ms"] for r in results[(side, name)]]
+            print(f"{side} {name:<20} items/s median {statistics.median(rates):.0f} "
+                  f"(range {min(rates):.0f}-{max(rates):.0f}), "
+                  f"p50 median {statistics.median(p50s):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--a", required=True, help="source folder or git ref")
+    parser.add_argument("--b", default=str(ROOT / "src"), help="source folder or git ref")
+    parser.add_argument("--scenarios", default="create_one,batch_create_200")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
