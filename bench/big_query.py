@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.dataset import build_dataset
 from bench.run import RESULTS, _database
 from bench.servers import gridbase_command, running
+from bench.settle import settled_indexes
 from gridbase.storage.search_index import drop_index
 
 WORD_SQL = "('alpha','beta','gamma','delta','omega','north','south','river','stone','cloud')"
@@ -67,33 +68,6 @@ SELECT n, '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000',
   date('2020-01-01', '+' || (n % 2500) || ' days'), CASE n % {len(o)} {option_case} END,
   n % 6, 'user' || n || '@example.com', 'C-' || substr('000000' || (n % 1000000), -6)
 FROM g"""
-
-
-async def _indexes(url: str, table: str) -> list[str]:
-    engine = create_async_engine(url)
-    query = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
-             if url.startswith("sqlite") else
-             "SELECT indexname FROM pg_indexes WHERE tablename = :t")
-    async with engine.connect() as conn:
-        names = sorted(str(n) for n in (await conn.scalars(sa.text(query), {"t": table})).all())
-    await engine.dispose()
-    return names
-
-
-async def _settled_indexes(url: str, table: str, quiet_seconds: float = 8.0,
-                           limit_seconds: float = 600.0) -> list[str]:
-    """The table's indexes once their number stopped changing for `quiet_seconds`."""
-    started = time.perf_counter()
-    names = await _indexes(url, table)
-    stable_since = time.perf_counter()
-    while time.perf_counter() - stable_since < quiet_seconds:
-        if time.perf_counter() - started > limit_seconds:
-            break
-        await asyncio.sleep(1.0)
-        now_names = await _indexes(url, table)
-        if now_names != names:
-            names, stable_since = now_names, time.perf_counter()
-    return names
 
 
 async def _fill(url: str, sql: str, table_id: int) -> float:
@@ -177,7 +151,7 @@ async def bench(backend: str, rows: int, requests: int, warm_up: int) -> dict[st
                     started = time.perf_counter()
                     for params in queries.values():
                         _timed(http, base, params, warm_up)
-                    results["indexes"] = await _settled_indexes(url, table)
+                    results["indexes"] = await settled_indexes(url, table)
                     results["warm_up_and_index_seconds"] = round(
                         time.perf_counter() - started, 1)
                     print(backend, "indexes", results["indexes"])

@@ -29,6 +29,7 @@ from bench.dataset import Dataset, build_dataset, load_rows, row_values
 from bench.load import run_httpx, send
 from bench.scenario import Scenario
 from bench.servers import Server, floor_command, gridbase_command, running
+from bench.settle import settled_indexes
 from bench.wrk import run_wrk, wrk_version
 
 RESULTS = Path(__file__).parent / "results"
@@ -167,20 +168,21 @@ def _floor_batch(ds: Dataset) -> Scenario:
                     tuple(bodies), items=200)
 
 
-async def _warm_up(server: Server, scenarios: dict[str, Scenario], uses: int = 25,
-                   settle_s: float = 20.0) -> float:
+async def _warm_up(server: Server, scenarios: dict[str, Scenario], url: str, table: str,
+                   uses: int = 25) -> tuple[float, list[str]]:
     """What a table in use has had before it is measured: its first search builds the
     search index (tens of seconds on a million rows), and repeated filters and sorts
-    trigger the automatic indexes, built in the background (given `settle_s`)."""
+    trigger the automatic indexes, built in the background: measured once they are
+    all built and the table analyzed (`settle`). The seconds it took, and the indexes."""
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=server.base_url, timeout=900) as http:
         for scenario in scenarios.values():
             for i in range(uses):
                 await send(http, scenario, i)
-    await asyncio.sleep(settle_s)
+    indexes = await settled_indexes(url, table)
     seconds = round(time.perf_counter() - started, 1)
-    print(f"  warmed up in {seconds} s")
-    return seconds
+    print(f"  warmed up in {seconds} s; indexes {indexes}")
+    return seconds, indexes
 
 
 async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -227,7 +229,8 @@ async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, An
                                           "seconds": round(time.perf_counter() - started, 1),
                                           "peak_rss_mb": round(server.sample_rss(), 1)}
                     print(f"  loaded {args.big_rows} rows at {rate:.0f} rows/s")
-                    report["big_warm_up_s"] = await _warm_up(server, _big_scenarios(big))
+                    report["big_warm_up_s"], report["big_indexes"] = await _warm_up(
+                        server, _big_scenarios(big), url, f"database_table_{big.table_id}")
                     for scenario in _big_scenarios(big).values():
                         report["scenarios"].append(await _measure(
                             server, scenario, args, max_requests=args.big_requests))

@@ -53,6 +53,13 @@ class Database:
             # pool's size is closed again on return, and opening one costs far more
             # than a request.
             kwargs.update(pool_size=20, max_overflow=10)
+            # Row queries are prepared once and run with many different values (a
+            # filter's LIKE pattern, a range); a generic plan, which PostgreSQL adopts
+            # after five runs, cannot see them. On a 1,000,000-row table it combined two
+            # indexes and sorted (420 ms) where the values' own plan walks the sort's
+            # index (28 ms). Planning each run cost nothing measurable on small pages.
+            kwargs["connect_args"] = {
+                "server_settings": {"plan_cache_mode": "force_custom_plan"}}
         self.engine = create_async_engine(url, **kwargs)
         self.dialect = self.engine.dialect.name
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
