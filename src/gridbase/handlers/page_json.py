@@ -1,7 +1,8 @@
 """Row pages whose JSON the database builds (`storage.json_pages`), when it can.
 
-It can when every field shown has a `json_expression` (see `FieldType`) and nothing is
-added to the rows afterwards (joined values). The JSON is the same as `serialize_rows`
+It can when every field shown has a `json_expression` (see `FieldType`; durations,
+multiple selects and links to a table whose primary field is a rating or a duration
+have none yet) and nothing is added to the rows afterwards (joined values). The JSON is the same as `serialize_rows`
 gives (tests/api/test_page_json.py compares them for every field type); only the
 whitespace between keys differs.
 """
@@ -22,10 +23,6 @@ from gridbase.storage.json_pages import Cells, select_json_page, select_json_row
 from gridbase.storage.json_sql import OrderText
 
 __all__ = ["PageJson", "read_page_json", "read_row_json"]
-
-# Dialects whose JSON functions every `json_expression` compiles for.
-_DIALECTS = ("postgresql", "sqlite")
-
 
 @dataclasses.dataclass(frozen=True)
 class PageJson:
@@ -55,8 +52,6 @@ async def read_page_json(
     columns: Sequence[str], extra: Sequence[sa.Label[Any]],
 ) -> PageJson | None:
     """The page built by the database, or None when it cannot build it."""
-    if conn.dialect.name not in _DIALECTS:
-        return None
     cells_of, shape = _cells_of(conn, table, fields, user_field_names)
     return _page_json(await select_json_page(
         conn, table.sa_table, cells_of, where=where, order_by=order_by, limit=limit,
@@ -69,8 +64,6 @@ async def read_row_json(
 ) -> PageJson | None:
     """The row of this id as a page of one (or none) built by the database, every field
     shown; None when it cannot build it."""
-    if conn.dialect.name not in _DIALECTS:
-        return None
     cells_of, shape = _cells_of(conn, table, table.fields, user_field_names)
     return _page_json(await select_json_row(
         conn, table.sa_table, cells_of, row_id, columns=read_columns(table, table.fields),
