@@ -1,10 +1,10 @@
 """Row pages whose JSON the database builds (`storage.json_pages`), when it can.
 
-It can when every field shown has a `json_expression` (see `FieldType`; durations,
-multiple selects and links to a table whose primary field is a rating or a duration
-have none yet) and nothing is added to the rows afterwards (joined values). The JSON is the same as `serialize_rows`
-gives (tests/api/test_page_json.py compares them for every field type); only the
-whitespace between keys differs.
+It can when every field shown has a `json_expression` (see `FieldType`). Durations,
+multiple selects, and links to a table whose primary field is a rating, a duration or
+a multiple select have none yet; nor do joined values (`{link}__join`). The JSON is the
+same as `serialize_rows` gives (tests/api/test_page_json.py compares them for every
+field type); only the whitespace between keys differs.
 """
 
 from __future__ import annotations
