@@ -116,8 +116,8 @@ async def _filled_table(api: Api, fallback: bool) -> int:
          "Done": True, "Day": "0999-02-28", "When": "2024-01-02T03:04:05.123456+02:00",
          "Took": "1:02:03", "State": "d\"one", "Parent": [1],
          **{f"To {kind}": [2, 1] for kind in kinds}},
-        {"Amount": "0", "Whole": "1234567890123456789", "Precise": "0.1", "Done": False, "When": "2024-06-30T23:59:59Z",
-         "State": "open", "To text": [2], "Parent": [1]},
+        {"Amount": "0", "Whole": "1234567890123456789", "Precise": "0.1", "Done": False,
+         "When": "2024-06-30T23:59:59Z", "State": "open", "To text": [2], "Parent": [1]},
         {},
     ]
     if not fallback:
