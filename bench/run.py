@@ -154,18 +154,19 @@ def _big_scenarios(ds: Dataset) -> dict[str, Scenario]:
     return {s.name: s for s in scenarios}
 
 
-def _floor_batch(ds: Dataset) -> Scenario:
-    """The floor's batch create: 200 rows of the plain fields (it has no links or
-    selects), varied values."""
+def _floor_batch(ds: Dataset, rows: int = 200, name: str = "floor batch_create_200"
+                 ) -> Scenario:
+    """The floor's batch create: `rows` rows of the plain fields (it has no links or
+    selects), varied values; one row is the floor of a single create (one INSERT in
+    its transaction, like gridbase's)."""
     rng = random.Random(1)
     bodies = []
     for _ in range(VARIANTS):
         items = [{f"field_{ds.fields[k]}": v for k, v in row_values(rng, 1000).items()
-                  if k not in ("Status", "Customer")} for _ in range(200)]
+                  if k not in ("Status", "Customer")} for _ in range(rows)]
         bodies.append(_json({"items": items}))
-    return Scenario("floor batch_create_200",
-                    (f"/api/database/rows/table/{ds.table_id}/batch/",), "POST",
-                    tuple(bodies), items=200)
+    return Scenario(name, (f"/api/database/rows/table/{ds.table_id}/batch/",), "POST",
+                    tuple(bodies), items=rows)
 
 
 async def _warm_up(server: Server, scenarios: dict[str, Scenario], url: str, table: str,
@@ -220,6 +221,8 @@ async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, An
                         report["scenarios"].append(await _measure(server, scenario, args))
             with running(floor_command(url, table), {}, "/health/") as floor:
                 report["floor"].append(await _measure(floor, _floor_batch(ds), args))
+                report["floor"].append(await _measure(
+                    floor, _floor_batch(ds, 1, "floor create_one"), args))
             if args.big_rows:
                 with running(gridbase_command(), env, "/api/_health/") as server:
                     big = await asyncio.to_thread(build_dataset, server.base_url)

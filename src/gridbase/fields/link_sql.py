@@ -18,7 +18,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from gridbase.fields.link_relation import Relation, relation_of
 from gridbase.fields.model import FieldSpec, TableSchema
-from gridbase.storage.json_sql import JsonArray, JsonText, OrderText, json_object
+from gridbase.storage.json_sql import IdArray, JsonArray, JsonText, OrderText, json_object
 
 __all__ = ["among", "any_linked_text", "linked_items_json", "linked_text", "linked_texts",
            "target_of"]
@@ -139,9 +139,13 @@ def linked_items_json(spec: FieldSpec, table: TableSchema, dialect: str
         cell = (sa.select(JsonArray(JsonText(ordered.c.item))).select_from(ordered)
                 .scalar_subquery())
         return JsonText(sa.func.coalesce(cell, "[]"))
+    # `= ANY(ARRAY(SELECT id ...))`, not `IN (SELECT ...)`: the join table is then read
+    # through its index for the page's ids, whatever the statistics (a semi-join was
+    # planned as a scan of the whole join table)
+    page_ids = IdArray(sa.select(table.sa_table.c.id).scalar_subquery())
     cells = (sa.select(owner.label("row_id"),
                        JsonArray(item, linked.position, linked.row_id).label("cells"))
-             .select_from(linked.source).where(owner.in_(sa.select(table.sa_table.c.id)))
+             .select_from(linked.source).where(owner == sa.any_(page_ids))
              .group_by(owner).cte(f"cells_{spec.id}").prefix_with("MATERIALIZED"))
     cell = (sa.select(cells.c.cells).where(cells.c.row_id == table.sa_table.c.id)
             .correlate(table.sa_table).scalar_subquery())

@@ -11,14 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from gridbase.storage.types import format_order
 
-__all__ = ["JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText", "OrderText",
-           "UtcIsoText", "json_object", "register_sqlite_json_functions"]
+__all__ = ["IdArray", "JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText",
+           "OrderText", "UtcIsoText", "json_object", "register_sqlite_json_functions"]
 
 
 class JsonObject(FunctionElement[Any]):
@@ -179,3 +180,18 @@ def register_sqlite_json_functions(dbapi_connection: Any) -> None:
     """Install the Python functions the SQLite compilations above call."""
     dbapi_connection.create_function("gridbase_order_text", 1, _sqlite_order_text,
                                      deterministic=True)
+
+
+class IdArray(FunctionElement[Any]):
+    """PostgreSQL: the ids a subquery selects, as an array (`ARRAY(SELECT ...)`), for
+    `column = ANY(...)`, which an index answers id by id."""
+
+    type = ARRAY(sa.Integer)
+    inherit_cache = True
+    name = "id_array"
+
+
+@compiles(IdArray, "postgresql")
+def _id_array_pg(element: IdArray, compiler: SQLCompiler, **kw: Any) -> str:
+    ids = next(iter(element.clauses))  # a scalar subquery: its SELECT goes inside ARRAY()
+    return f"ARRAY({compiler.process(ids.element, **kw)})"
