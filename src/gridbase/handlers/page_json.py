@@ -24,6 +24,7 @@ from gridbase.storage.json_sql import OrderText
 
 __all__ = ["PageJson", "read_page_json", "read_row_json"]
 
+
 @dataclasses.dataclass(frozen=True)
 class PageJson:
     """A page's rows as a JSON array (text), how many, and the extra columns read."""

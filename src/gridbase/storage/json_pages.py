@@ -22,7 +22,7 @@ from gridbase.storage.json_sql import JsonRowsText, json_object
 __all__ = ["MAX_KEYS", "Cells", "select_json_page", "select_json_row"]
 
 Cells = list[tuple[str, sa.ColumnElement[Any]]]
-"""A row's JSON keys and their values as SQL over the page subquery, in key order."""
+"""A row's JSON keys and their values as SQL over the page's CTE, in key order."""
 
 # PostgreSQL functions take at most 100 arguments: a key and a value each.
 MAX_KEYS = 50
