@@ -170,8 +170,8 @@ async def test_listed_pages_equal_single_reads(api: Api, page_statements: list[s
     excluded = await _listed_rows_are_reads(
         api, table_id, {"exclude_count": "true", "size": 2, "page": 2}, True)
     assert len(excluded) == 2
-    if not fallback:
-        assert page_statements  # the filtered pages were built by the database
+    # the filtered pages were built by the database, unless a field has no JSON in SQL
+    assert bool(page_statements) is not fallback
     if BACKEND == "postgresql" and not fallback:
         page = await api.get(ROWS.format(table_id))
         assert '"id" : ' in page.text  # so was the plain one (PostgreSQL's spacing)

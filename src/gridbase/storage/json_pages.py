@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.storage.direct_reads import can_read_directly, read_directly
 from gridbase.storage.json_sql import JsonRowsText, json_object
+from gridbase.storage.rows import page_query
 
 __all__ = ["MAX_KEYS", "Cells", "select_json_page", "select_json_row"]
 
@@ -46,11 +47,8 @@ def _statement(page: sa.CTE, cells_of: Callable[[sa.CTE], Cells | None],
 
 def _page(table: sa.Table, columns: Sequence[str], where: sa.ColumnElement[bool] | None,
           order_by: Sequence[sa.ColumnElement[Any]], limit: Any, offset: Any) -> sa.CTE:
-    query = sa.select(*(table.c[name] for name in columns))
-    if where is not None:
-        query = query.where(where)
-    return (query.order_by(*order_by, table.c.order, table.c.id)
-            .limit(limit).offset(offset).cte("page"))
+    return page_query(table, columns, where=where, order_by=order_by, limit=limit,
+                      offset=offset).cte("page")
 
 
 async def select_json_page(
@@ -61,8 +59,9 @@ async def select_json_page(
 ) -> dict[str, Any] | None:
     """The page as one row: `page` (its rows' JSON array as text), `rows` (how many)
     and the `extra` columns; None when `cells_of` has no cells for it (or too many).
-    `shape` names what `cells_of` builds beyond the columns (fields shown, key names,
-    linked tables' schemas), for the statements kept of plain pages."""
+    `shape` names everything else the statement depends on (the fields shown, and so
+    the columns; key names; linked tables' schemas), for the statements kept of plain
+    pages."""
     if where is not None or order_by:
         page = _page(table, columns, where, order_by, limit, offset)
         statement = _statement(page, cells_of, extra)
@@ -70,7 +69,7 @@ async def select_json_page(
             return None
         result = await conn.execute(statement)
         return dict(result.mappings().one())
-    plain = _kept(table, ("page", shape, tuple(columns), tuple(e.name for e in extra)),
+    plain = _kept(table, ("page", shape, tuple(e.name for e in extra)),
                   lambda: _statement(_page(table, columns, None, (),
                                            sa.bindparam("page_limit"),
                                            sa.bindparam("page_offset")),
@@ -85,7 +84,7 @@ async def select_json_row(
     """`select_json_page` for the row of one id (a page of one row, or none)."""
     if not 0 < row_id < 2**31:  # beyond the id column: no such row (and no overflow)
         row_id = 0
-    by_id = _kept(table, ("row", shape, tuple(columns), tuple(e.name for e in extra)),
+    by_id = _kept(table, ("row", shape, tuple(e.name for e in extra)),
                   lambda: _statement(_page(table, columns,
                                            table.c.id == sa.bindparam("row_id"), (), 1, 0),
                                      cells_of, extra))

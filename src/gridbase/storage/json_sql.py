@@ -22,6 +22,17 @@ __all__ = ["IdArray", "JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "Js
            "OrderText", "UtcIsoText", "json_object", "register_sqlite_json_functions"]
 
 
+def _templates(element: type[FunctionElement[Any]], **by_dialect: str) -> None:
+    """Compile `element` on each named dialect from a template: `{0}` is its argument
+    compiled (a construct of several arguments gets them comma-separated)."""
+    for dialect, template in by_dialect.items():
+        def compile_sql(element: FunctionElement[Any], compiler: SQLCompiler,
+                        template: str = template, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+
+        compiles(element, dialect)(compile_sql)
+
+
 class JsonObject(FunctionElement[Any]):
     """An object of (key, value) pairs, keys in the order given: text values become
     strings, numbers numbers, NULL null, and JSON values are embedded."""
@@ -30,14 +41,7 @@ class JsonObject(FunctionElement[Any]):
     name = "json_object"
 
 
-@compiles(JsonObject, "postgresql")
-def _object_pg(element: JsonObject, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_build_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(JsonObject, "sqlite")
-def _object_sqlite(element: JsonObject, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_object({compiler.process(element.clauses, **kw)})"
+_templates(JsonObject, postgresql="json_build_object({0})", sqlite="json_object({0})")
 
 
 def json_object(pairs: list[tuple[str, ColumnElement[Any]]]) -> JsonObject:
@@ -78,15 +82,8 @@ class JsonRowsText(FunctionElement[str]):
     name = "json_rows_text"
 
 
-@compiles(JsonRowsText, "postgresql")
-def _rows_pg(element: JsonRowsText, compiler: SQLCompiler, **kw: Any) -> str:
-    value = compiler.process(element.clauses, **kw)
-    return f"COALESCE(CAST(json_agg({value}) AS TEXT), '[]')"
-
-
-@compiles(JsonRowsText, "sqlite")
-def _rows_sqlite(element: JsonRowsText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+_templates(JsonRowsText, postgresql="COALESCE(CAST(json_agg({0}) AS TEXT), '[]')",
+           sqlite="json_group_array({0})")
 
 
 class JsonText(FunctionElement[Any]):
@@ -96,14 +93,7 @@ class JsonText(FunctionElement[Any]):
     name = "json_text"
 
 
-@compiles(JsonText, "postgresql")
-def _text_pg(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS JSON)"
-
-
-@compiles(JsonText, "sqlite")
-def _text_sqlite(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json({compiler.process(element.clauses, **kw)})"
+_templates(JsonText, postgresql="CAST({0} AS JSON)", sqlite="json({0})")
 
 
 class JsonBool(FunctionElement[Any]):
@@ -113,15 +103,8 @@ class JsonBool(FunctionElement[Any]):
     name = "json_bool"
 
 
-@compiles(JsonBool, "postgresql")
-def _bool_pg(element: JsonBool, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"COALESCE({compiler.process(element.clauses, **kw)}, false)"
-
-
-@compiles(JsonBool, "sqlite")
-def _bool_sqlite(element: JsonBool, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+_templates(JsonBool, postgresql="COALESCE({0}, false)",
+           sqlite="json(CASE WHEN {0} THEN 'true' ELSE 'false' END)")
 
 
 class UtcIsoText(FunctionElement[str]):
@@ -133,13 +116,14 @@ class UtcIsoText(FunctionElement[str]):
     name = "utc_iso_text"
 
 
-@compiles(UtcIsoText, "postgresql")
-def _utc_iso_pg(element: UtcIsoText, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    utc = f"({column} AT TIME ZONE 'UTC')"
-    return (f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-            f"date_part('microseconds', {utc}) :: bigint % 1000000 = 0 THEN '' "
-            f"ELSE to_char({utc}, '.US') END || 'Z')")
+_templates(
+    UtcIsoText,
+    postgresql=("(to_char(({0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+                "date_part('microseconds', ({0} AT TIME ZONE 'UTC')) :: bigint % 1000000 = 0 "
+                "THEN '' ELSE to_char(({0} AT TIME ZONE 'UTC'), '.US') END || 'Z')"),
+    # stored as "2024-01-31 13:05:00.250000" (UtcDateTime)
+    sqlite=("(replace(substr({0}, 1, 19), ' ', 'T') || CASE WHEN substr({0}, 20) "
+            "IN ('', '.000000') THEN '' ELSE substr({0}, 20) END || 'Z')"))
 
 
 class OrderText(FunctionElement[str]):
@@ -150,26 +134,13 @@ class OrderText(FunctionElement[str]):
     name = "order_text"
 
 
-@compiles(OrderText, "postgresql")
-def _order_pg(element: OrderText, compiler: SQLCompiler, **kw: Any) -> str:
+_templates(
+    OrderText,
     # NUMERIC(40, 20) prints its twenty places
-    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
-
-
-@compiles(OrderText, "sqlite")
-def _order_sqlite(element: OrderText, compiler: SQLCompiler, **kw: Any) -> str:
+    postgresql="CAST({0} AS TEXT)",
     # NUMERIC affinity keeps whole orders as integers, others as REAL
-    column = compiler.process(element.clauses, **kw)
-    return (f"(CASE typeof({column}) WHEN 'integer' THEN {column} || '.{'0' * 20}' "
-            f"ELSE gridbase_order_text({column}) END)")
-
-
-@compiles(UtcIsoText, "sqlite")
-def _utc_iso_sqlite(element: UtcIsoText, compiler: SQLCompiler, **kw: Any) -> str:
-    # stored as "2024-01-31 13:05:00.250000" (UtcDateTime)
-    column = compiler.process(element.clauses, **kw)
-    return (f"(replace(substr({column}, 1, 19), ' ', 'T') || CASE WHEN substr({column}, 20) "
-            f"IN ('', '.000000') THEN '' ELSE substr({column}, 20) END || 'Z')")
+    sqlite=(f"(CASE typeof({{0}}) WHEN 'integer' THEN {{0}} || '.{'0' * 20}' "
+            "ELSE gridbase_order_text({0}) END)"))
 
 
 def _sqlite_order_text(order: Any) -> str | None:

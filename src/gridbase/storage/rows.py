@@ -28,6 +28,7 @@ __all__ = [
     "insert_columns",
     "insert_rows",
     "orders_before",
+    "page_query",
     "renumber",
     "select_by_ids",
     "select_rows",
@@ -70,15 +71,27 @@ def _selected(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
     return sa.select(*(table.c[name] for name in columns))
 
 
+def page_query(table: sa.Table, columns: Sequence[str] | None, *,
+               where: sa.ColumnElement[bool] | None = None,
+               order_by: Sequence[sa.ColumnElement[Any]] = (), limit: Any = None,
+               offset: Any = 0) -> sa.Select[Any]:
+    """The SELECT of a page: `columns` (all when None) of the rows matching `where`,
+    sorted by `order_by` and then the default order ("order", id)."""
+    query = _selected(table, columns)
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(*order_by, table.c.order, table.c.id)
+    return query if limit is None else query.limit(limit).offset(offset)
+
+
 def _plain_page(table: sa.Table, columns: Sequence[str] | None,
                 extra: Sequence[sa.Label[Any]]) -> sa.Select[Any]:
     by_columns = _plain_pages.setdefault(table, {})
     key = (tuple(columns) if columns is not None else (), tuple(e.name for e in extra))
     statement = by_columns.get(key)
     if statement is None:
-        statement = (_selected(table, columns).add_columns(*extra)
-                     .order_by(table.c.order, table.c.id)
-                     .limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset")))
+        statement = page_query(table, columns, limit=sa.bindparam("page_limit"),
+                               offset=sa.bindparam("page_offset")).add_columns(*extra)
         by_columns[key] = statement
     return statement
 
@@ -97,13 +110,9 @@ async def select_rows(
             return await read_directly(conn, page, params)
         result = await conn.execute(page, params)
     else:
-        query = _selected(table, columns).add_columns(*extra)
-        if where is not None:
-            query = query.where(where)
-        query = query.order_by(*order_by, table.c.order, table.c.id)
-        if limit is not None:
-            query = query.limit(limit).offset(offset)
-        result = await conn.execute(query)
+        result = await conn.execute(page_query(
+            table, columns, where=where, order_by=order_by, limit=limit, offset=offset,
+        ).add_columns(*extra))
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
