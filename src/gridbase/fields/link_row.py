@@ -32,6 +32,7 @@ from gridbase.fields.link_sql import linked_items_json, linked_text, target_of
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
+from gridbase.storage.direct import fetch_dicts, run_directly
 from gridbase.storage.rows import id_in, ids_param
 from gridbase.storage.types import format_order
 
@@ -411,9 +412,8 @@ class LinkRowFieldType(FieldType):
         statement = _targets_query(target.sa_table, wanted, ctx.dialect)
         found: dict[int, dict[str, Any]] = {}
         for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
-            result = await ctx.conn.execute(statement, {"target_ids": chunk})
-            for values in result.all():
-                found[values[0]] = dict(zip(wanted, values, strict=True))
+            for row in await fetch_dicts(ctx.conn, statement, {"target_ids": chunk}):
+                found[row["id"]] = row
         return found
 
     async def prepare(
@@ -472,7 +472,8 @@ class LinkRowFieldType(FieldType):
             own = [row_id for row_id, ids in given.items() for _ in ids]
             if own:
                 others = [other for ids in given.values() for other in ids]
-                await ctx.conn.execute(_pairs_insert(relation), {"own": own, "other": others})
+                await run_directly(ctx.conn, _pairs_insert(relation),
+                                   {"own": own, "other": others})
             return
         pairs = [{relation.own: row_id, relation.other: other}
                  for row_id, ids in given.items() for other in ids]

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gridbase.storage.direct_reads import can_read_directly, read_directly
+from gridbase.storage.direct import can_read_directly, read_directly
 from gridbase.storage.json_sql import JsonRowsText, json_object
 from gridbase.storage.rows import page_query
 
@@ -30,7 +30,7 @@ MAX_KEYS = 50
 
 # Statements of plain pages (no WHERE, default order) and of rows by id, built once per
 # table object (one per schema version) and what else shapes them: their compiled form
-# is then reused (`direct_reads`). None records pages the database cannot build.
+# is then reused (`storage.direct`). None records pages the database cannot build.
 _plain: weakref.WeakKeyDictionary[sa.Table, dict[Hashable, sa.Select[Any] | None]] = (
     weakref.WeakKeyDictionary())
 _PLAIN_PER_TABLE = 64

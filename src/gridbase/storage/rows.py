@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.clock import now
 from gridbase.storage import batch_sql
-from gridbase.storage.direct_reads import can_read_directly, read_directly
+from gridbase.storage.direct import can_read_directly, read_directly, run_directly
 from gridbase.storage.table_versions import Bump, bump_params
 
 __all__ = [
@@ -263,23 +263,23 @@ async def _insert_batch(
                                                        list(columns.values()))}
     if bump is not None:
         params.update(bump_params())
-    result = await conn.execute(
-        batch_sql.insert_statement(conn, table, keys, at_end, read_back, bump), params)
+    returned = await run_directly(
+        conn, batch_sql.insert_statement(conn, table, keys, at_end, read_back, bump), params)
     extra = bump.names if bump is not None else ()
     if read_back:
-        stored = sorted(_as_dicts(result), key=lambda row: int(row["id"]))
+        stored = sorted(returned, key=lambda row: int(row["id"]))
         bumped = {name: stored[0][name] for name in extra} if bump is not None else None
         for row in stored if extra else ():
             for name in extra:
                 del row[name]
         return Inserted(stored, bumped)
-    placed = sorted(result.all(), key=lambda row: int(row[0]))
-    bumped = dict(zip(extra, placed[0][2:], strict=True)) if bump is not None else None
+    placed = sorted(returned, key=lambda row: int(row["id"]))
+    bumped = {name: placed[0][name] for name in extra} if bump is not None else None
     rows = [dict(zip(keys, values, strict=True))
             for values in zip(*columns.values(), strict=True)]
-    for row, (row_id, order, *_) in zip(rows, placed, strict=True):
-        row["id"] = row_id
-        row["order"] = order
+    for row, returned_row in zip(rows, placed, strict=True):
+        row["id"] = returned_row["id"]
+        row["order"] = returned_row["order"]
         row["created_on"] = row["updated_on"] = stamp
     return Inserted(rows, bumped)
 
