@@ -21,6 +21,7 @@ from gridbase.clock import now
 from gridbase.events import Event
 from gridbase.realtime.envelope import Envelope, dumps
 from gridbase.storage import schema as meta
+from gridbase.storage.direct import run_directly
 
 __all__ = ["append_all", "lock", "prune", "read_after", "realtime_key"]
 
@@ -34,6 +35,9 @@ _CHUNK = 1000
 # several events as one multi-row INSERT ("insertmanyvalues"), where a statement built
 # with the rows' values inside would be compiled again for every batch.
 _INSERT = log_table.insert().returning(log_table.c.id)
+# PostgreSQL: `set_config(..., true)` is SET LOCAL; one round trip for both.
+_LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), "
+                f"pg_advisory_xact_lock({_ADVISORY_KEY})")
 
 
 async def lock(conn: AsyncConnection) -> None:
@@ -43,10 +47,7 @@ async def lock(conn: AsyncConnection) -> None:
     describes is already durable, and an fsync per event would double a write's cost.
     A database crash can so forget the last fraction of a second of log entries."""
     if conn.dialect.name == "postgresql":
-        # `set_config(..., true)` is SET LOCAL; one round trip for both
-        await conn.execute(sa.text(
-            "SELECT set_config('synchronous_commit', 'off', true), "
-            "pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY})
+        await run_directly(conn, _LOCK, {})
 
 
 async def append_all(conn: AsyncConnection, events: Sequence[Event]) -> list[Envelope]:

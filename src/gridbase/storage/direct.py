@@ -32,7 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TextualSelect
 
-__all__ = ["can_read_directly", "fetch_dicts", "read_directly", "run_directly"]
+__all__ = ["can_read_directly", "driver_connection", "fetch_dicts", "read_directly", "run_directly"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,16 @@ async def _compile(statement: _Statement, dialect: Dialect, driver: Any) -> _Com
     return found
 
 
+async def driver_connection(conn: AsyncConnection) -> Any:
+    """The pool's connection record under `conn` (`.dbapi_connection`: SQLAlchemy's
+    adapter; `.driver_connection`: the driver's own), read without the greenlet hop of
+    `get_raw_connection` while the connection is valid, as it is between statements."""
+    sync = conn.sync_connection
+    if sync is not None and not sync.invalidated and not sync.closed:
+        return sync.connection
+    return await conn.get_raw_connection()
+
+
 def _values(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
     values = []
     for name in compiled.names:
@@ -101,6 +111,8 @@ def _values(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
 
 def _rows(compiled: _Compiled, records: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     keys = compiled.keys
+    if not keys:  # a statement that declares no columns (sa.text without .columns)
+        return []
     rows = [dict(zip(keys, record, strict=True)) for record in records]
     for key, process in compiled.result_processors:
         for row in rows:
@@ -111,7 +123,7 @@ def _rows(compiled: _Compiled, records: Iterable[Sequence[Any]]) -> list[dict[st
 async def read_directly(conn: AsyncConnection, statement: sa.Select[Any],
                         params: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The statement's rows as dicts by column key (`can_read_directly` must hold)."""
-    raw = await conn.get_raw_connection()
+    raw = await driver_connection(conn)
     driver: Any = raw.driver_connection
     try:
         compiled = await _compile(statement, conn.dialect, driver)
@@ -133,7 +145,7 @@ async def run_directly(conn: AsyncConnection, statement: _Statement,
     """PostgreSQL: the statement on the driver, inside the connection's transaction (or
     on its own on an autocommit connection); its rows as dicts by column key, none for
     a statement without columns. Failures raise SQLAlchemy's errors."""
-    raw = await conn.get_raw_connection()
+    raw = await driver_connection(conn)
     adapter: Any = raw.dbapi_connection
     driver: Any = raw.driver_connection
     async with adapter._execute_mutex:
