@@ -156,11 +156,13 @@ async def run_directly(conn: AsyncConnection, statement: _Statement,
             values = _values(compiled, params)
             records = await driver.fetch(compiled.sql, *values)
         except Exception as error:
-            raise _translated(conn, statement, params, adapter, error) from error
+            found = _compiled.get(statement)
+            raise _translated(conn, found.sql if found is not None else type(statement).__name__,
+                              params, adapter, error) from error
     return _rows(compiled, records)
 
 
-def _translated(conn: AsyncConnection, statement: _Statement, params: Mapping[str, Any],
+def _translated(conn: AsyncConnection, sql: str, params: Mapping[str, Any],
                 adapter: Any, error: Exception) -> Exception:
     """The error SQLAlchemy would raise for the driver's `error`: the adapter's DBAPI
     error wrapped in SQLAlchemy's class of it (IntegrityError, say)."""
@@ -171,7 +173,7 @@ def _translated(conn: AsyncConnection, statement: _Statement, params: Mapping[st
     except Exception as dbapi_error:
         error = dbapi_error
     return sa.exc.DBAPIError.instance(
-        str(statement), dict(params), error, conn.dialect.loaded_dbapi.Error)
+        sql, dict(params), error, conn.dialect.loaded_dbapi.Error)
 
 
 async def fetch_dicts(conn: AsyncConnection, statement: _Statement,

@@ -9,6 +9,7 @@ once (schema and data versions, see `handlers.rows`).
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gridbase.storage.direct import can_read_directly, read_directly
+from gridbase.storage.direct import can_read_directly, read_directly, run_directly
 from gridbase.storage.json_sql import JsonRowsText, json_object
 from gridbase.storage.rows import page_query
 
@@ -28,12 +29,13 @@ Cells = list[tuple[str, sa.ColumnElement[Any]]]
 # PostgreSQL functions take at most 100 arguments: a key and a value each.
 MAX_KEYS = 50
 
-# Statements of plain pages (no WHERE, default order) and of rows by id, built once per
-# table object (one per schema version) and what else shapes them: their compiled form
-# is then reused (`storage.direct`). None records pages the database cannot build.
-_plain: weakref.WeakKeyDictionary[sa.Table, dict[Hashable, sa.Select[Any] | None]] = (
-    weakref.WeakKeyDictionary())
-_PLAIN_PER_TABLE = 64
+# Statements of plain pages (no WHERE, default order), of rows by id and of filtered or
+# sorted pages by their shape (`_Shaped`), built once per table object (one per schema
+# version) and what else shapes them: their compiled form is then reused
+# (`storage.direct`). None records pages the database cannot build.
+_kept_statements: weakref.WeakKeyDictionary[
+    sa.Table, dict[Hashable, sa.Select[Any] | _Shaped | None]] = weakref.WeakKeyDictionary()
+_KEPT_PER_TABLE = 64
 
 
 def _statement(page: sa.CTE, cells_of: Callable[[sa.CTE], Cells | None],
@@ -63,12 +65,9 @@ async def select_json_page(
     the columns; key names; linked tables' schemas), for the statements kept of plain
     pages."""
     if where is not None or order_by:
-        page = _page(table, columns, where, order_by, limit, offset)
-        statement = _statement(page, cells_of, extra)
-        if statement is None:
-            return None
-        result = await conn.execute(statement)
-        return dict(result.mappings().one())
+        page = page_query(table, columns, where=where, order_by=order_by, limit=limit,
+                          offset=offset)
+        return await _run_shaped(conn, table, page, cells_of, extra, shape)
     plain = _kept(table, ("page", shape, tuple(e.name for e in extra)),
                   lambda: _statement(_page(table, columns, None, (),
                                            sa.bindparam("page_limit"),
@@ -91,14 +90,62 @@ async def select_json_row(
     return await _run_kept(conn, by_id, {"row_id": row_id})
 
 
+@dataclasses.dataclass(frozen=True)
+class _Shaped:
+    """A page statement kept for every page of one shape (`_run_shaped`): the names its
+    compiled form gives the page's parameters, in the page's cache-key order."""
+
+    statement: sa.Select[Any]
+    names: tuple[str, ...]
+
+
+async def _run_shaped(conn: AsyncConnection, table: sa.Table, page: sa.Select[Any],
+                      cells_of: Callable[[sa.CTE], Cells | None],
+                      extra: Sequence[sa.Label[Any]], shape: Hashable
+                      ) -> dict[str, Any] | None:
+    """A filtered or sorted page. Its statement (the cells' SQL over the page, a large
+    tree) is built and compiled once per shape: what SQLAlchemy's cache key of the page
+    SELECT holds apart from its values (filters, sorts, their columns), with the same
+    `shape` and extra columns. Later pages of that shape only swap in their values, in
+    the order the cache key lists them. A page whose key cannot be made, or whose
+    statement would render parameters per execution (expanding IN lists), is built and
+    run each time."""
+    key = page._generate_cache_key()
+    kept = _kept_statements.setdefault(table, {})
+    slot = ("shaped", key.key if key is not None else None, shape,
+            tuple(e.name for e in extra))
+    if key is None or slot not in kept:
+        statement = _statement(page.cte("page"), cells_of, extra)
+        compiled = statement.compile(dialect=conn.dialect) if statement is not None \
+            else None
+        if key is None or (compiled is not None and (compiled.post_compile_params
+                                                     or compiled.literal_execute_params)):
+            return None if statement is None \
+                else dict((await conn.execute(statement)).mappings().one())
+        _keep(kept, slot, None if statement is None or compiled is None else _Shaped(
+            statement, tuple(compiled.bind_names[bind] for bind in key.bindparams)))
+    shaped = kept[slot]
+    if not isinstance(shaped, _Shaped):  # the database cannot build pages of this shape
+        return None
+    params = {name: bind.effective_value
+              for name, bind in zip(shaped.names, key.bindparams, strict=True)}
+    return await _run_kept(conn, shaped.statement, params)
+
+
+def _keep(kept: dict[Hashable, Any], key: Hashable, statement: Any) -> None:
+    if len(kept) >= _KEPT_PER_TABLE:
+        kept.clear()
+    kept[key] = statement
+
+
 def _kept(table: sa.Table, key: Hashable, build: Callable[[], sa.Select[Any] | None]
           ) -> sa.Select[Any] | None:
-    kept = _plain.setdefault(table, {})
+    kept = _kept_statements.setdefault(table, {})
     if key not in kept:
-        if len(kept) >= _PLAIN_PER_TABLE:
-            kept.clear()
-        kept[key] = build()
-    return kept[key]
+        _keep(kept, key, build())
+    found = kept[key]
+    assert not isinstance(found, _Shaped)
+    return found
 
 
 async def _run_kept(conn: AsyncConnection, statement: sa.Select[Any] | None,
@@ -107,4 +154,6 @@ async def _run_kept(conn: AsyncConnection, statement: sa.Select[Any] | None,
         return None
     if can_read_directly(conn):
         return (await read_directly(conn, statement, params))[0]
+    if conn.dialect.name == "postgresql":  # inside a transaction (a search's)
+        return (await run_directly(conn, statement, params))[0]
     return dict((await conn.execute(statement, params)).mappings().one())
