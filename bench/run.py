@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import random
 import sqlite3
@@ -234,9 +235,16 @@ async def _bench_backend(backend: str, args: argparse.Namespace) -> dict[str, An
                     print(f"  loaded {args.big_rows} rows at {rate:.0f} rows/s")
                     report["big_warm_up_s"], report["big_indexes"] = await _warm_up(
                         server, _big_scenarios(big), url, f"database_table_{big.table_id}")
+                    # with 16 clients at once (throughput, and latency mostly queueing on
+                    # 2 cores), then one client at a time (a query's own latency)
+                    one_client = argparse.Namespace(**{**vars(args), "concurrency": 1})
                     for scenario in _big_scenarios(big).values():
                         report["scenarios"].append(await _measure(
                             server, scenario, args, max_requests=args.big_requests))
+                        report["scenarios"].append(await _measure(
+                            server, dataclasses.replace(scenario,
+                                                        name=f"{scenario.name}_1_client"),
+                            one_client, max_requests=args.big_requests))
         finally:
             await cleanup()
     _ratios(report)
