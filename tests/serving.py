@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,11 +12,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-__all__ = ["free_port", "gridbase_serve"]
+__all__ = ["free_port", "gridbase_serve", "serve_process"]
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the test process dies, so a killed
+    pytest run leaves no server behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def serve_process(args: list[str], env: dict[str, str], stdout: Any,
+                  stderr: Any = subprocess.STDOUT) -> subprocess.Popen[bytes]:
+    """`gridbase serve *args` as a child process that ends with the test process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gridbase.cli", "serve", *args], env=env, stdout=stdout,
+        stderr=stderr, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
 
 def free_port() -> int:
@@ -34,9 +55,7 @@ def gridbase_serve(database_url: str, folder: Path, env: dict[str, str] | None =
     full_env = {**os.environ, "GRIDBASE_DATA_DIR": str(folder),
                 "GRIDBASE_DATABASE_URL": database_url, **(env or {})}
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gridbase.cli", "serve", "--port", str(port)],
-            env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        process = serve_process(["--port", str(port)], full_env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_seconds

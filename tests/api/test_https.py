@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +13,7 @@ import pytest
 
 from gridbase.app import create_app
 from gridbase.config import load_settings
+from tests.serving import free_port, serve_process
 
 REMOTE = ("203.0.113.5", 40000)
 PROXY = ("10.9.8.7", 40000)
@@ -65,21 +63,13 @@ async def test_forwarded_proto_is_believed_only_from_trusted_proxies(strict_app:
     assert spoofed.status_code == 403
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 def test_serve_with_a_self_signed_certificate(tmp_path: Path, database_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     env = {**os.environ, "GRIDBASE_DATA_DIR": str(tmp_path / "data"),
            "GRIDBASE_DATABASE_URL": database_url}
-    process = subprocess.Popen([sys.executable, "-m", "gridbase.cli", "serve", "--port",
-                                str(port), "--tls-self-signed"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = serve_process(["--port", str(port), "--tls-self-signed"], env, log)
     try:
         response = None
         for _ in range(100):

@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -29,16 +27,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from gridbase.clock import now
 from gridbase.storage import schema as meta
 from tests.conftest import BACKEND, POSTGRES_SERVER, Api, signup
+from tests.serving import free_port, serve_process
 
 REDIS_URL = os.environ.get("GRIDBASE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Server:
@@ -56,10 +48,8 @@ class Server:
             environment.pop("GRIDBASE_REDIS_URL", None)
         data_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = self.log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gridbase.cli", "serve", "--port", str(self.port), *args],
-            env=environment, stdout=self._log_file, stderr=subprocess.STDOUT,
-        )
+        self.process = serve_process(["--port", str(self.port), *args], environment,
+                                     self._log_file)
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + 30
