@@ -95,16 +95,22 @@ async def _main(args: argparse.Namespace) -> None:
                 for round_ in range(args.rounds):
                     for name in names:
                         for side in "AB" if round_ % 2 == 0 else "BA":
+                            cpu = servers[side].cpu_seconds()
                             result = await run_wrk(
                                 servers[side].base_url, scenarios[side][name],
                                 concurrency=args.concurrency, seconds=args.seconds,
                                 max_requests=args.max_requests)
                             # requests wrk left in flight finish before the next run
                             await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+                            # the server's own CPU per request: steadier than rates on a
+                            # busy machine (in-flight requests counted in, see above)
+                            result["cpu_ms"] = round(1000 * (servers[side].cpu_seconds() - cpu)
+                                                     / max(1, result["requests"]), 3)
                             results[(side, name)].append(result)
                             print(f"round {round_} {side} {name:<20} "
                                   f"{result['items_per_s']:>9} items/s p50 "
-                                  f"{result['p50_ms']} ms errors {result['errors']} "
+                                  f"{result['p50_ms']} ms cpu {result['cpu_ms']} ms/request "
+                                  f"errors {result['errors']} "
                                   f"load {os.getloadavg()[0]:.1f}", flush=True)
         finally:
             for cleanup in cleanups:
@@ -115,9 +121,12 @@ async def _main(args: argparse.Namespace) -> None:
         for side in "AB":
             rates = [r["items_per_s"] for r in results[(side, name)]]
             p50s = [r["p50_ms"] for r in results[(side, name)]]
+            cpus = [r["cpu_ms"] for r in results[(side, name)]]
             print(f"{side} {name:<20} items/s median {statistics.median(rates):.0f} "
                   f"(range {min(rates):.0f}-{max(rates):.0f}), "
-                  f"p50 median {statistics.median(p50s):.1f} ms")
+                  f"p50 median {statistics.median(p50s):.1f} ms, server CPU median "
+                  f"{statistics.median(cpus):.3f} ms/request "
+                  f"(range {min(cpus):.3f}-{max(cpus):.3f})")
 
 
 def main() -> None:

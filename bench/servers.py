@@ -29,6 +29,11 @@ class Server:
         self.base_url = base_url
         self.peak_rss_mb = 0.0
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user and system)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def sample_rss(self) -> float:
         """Resident memory of the server process now (MB); keeps the peak."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
