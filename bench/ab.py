@@ -6,7 +6,9 @@ temporary folder) gets its own `gridbase serve` process and its own database wit
 bench table loaded and analyzed; then every round drives each scenario on A and on B
 back to back, alternating which goes first. On a shared machine the two sides see the
 same load within a round, so compare the medians and ranges printed at the end, not
-figures from separate runs. Nothing is written to `results/`.
+figures from separate runs. Each run also reports the server's own CPU time per request
+(from /proc), which other load on the machine disturbs much less than rates and
+latencies. Nothing is written to `results/`.
 """
 
 from __future__ import annotations
