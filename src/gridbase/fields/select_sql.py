@@ -14,6 +14,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from gridbase.storage import schema as meta
+from gridbase.storage.sql_functions import dialect_templates
 
 __all__ = ["HasOption", "OptionCount", "OptionValuesText"]
 
@@ -28,20 +29,14 @@ class OptionValuesText(FunctionElement[str]):
     name = "option_values_text"
 
 
-@compiles(OptionValuesText, "postgresql")
-def _values_pg(element: OptionValuesText, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return (f"(SELECT string_agg(so.value, ', ' ORDER BY je.position) "
-            f"FROM json_array_elements_text({column}) WITH ORDINALITY AS je(item, position) "
-            f"JOIN {_OPTIONS} AS so ON so.id = CAST(je.item AS INTEGER))")
-
-
-@compiles(OptionValuesText, "sqlite")
-def _values_sqlite(element: OptionValuesText, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    # CROSS JOIN keeps json_each as the outer loop, so the values come in list order.
-    return (f"(SELECT group_concat(so.value, ', ') FROM json_each({column}) AS je "
-            f"CROSS JOIN {_OPTIONS} AS so WHERE so.id = je.value)")
+# CROSS JOIN keeps SQLite's json_each as the outer loop, so the values come in list order.
+dialect_templates(
+    OptionValuesText,
+    postgresql=("(SELECT string_agg(so.value, ', ' ORDER BY je.position) "
+                "FROM json_array_elements_text({0}) WITH ORDINALITY AS je(item, position) "
+                f"JOIN {_OPTIONS} AS so ON so.id = CAST(je.item AS INTEGER))"),
+    sqlite=("(SELECT group_concat(so.value, ', ') FROM json_each({0}) AS je "
+            f"CROSS JOIN {_OPTIONS} AS so WHERE so.id = je.value)"))
 
 
 class OptionCount(FunctionElement[int]):
@@ -52,14 +47,8 @@ class OptionCount(FunctionElement[int]):
     name = "json_array_length"
 
 
-@compiles(OptionCount, "postgresql")
-def _count_pg(element: OptionCount, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_array_length({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(OptionCount, "sqlite")
-def _count_sqlite(element: OptionCount, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_array_length({compiler.process(element.clauses, **kw)})"
+dialect_templates(OptionCount, postgresql="json_array_length({0})",
+                  sqlite="json_array_length({0})")
 
 
 class HasOption(FunctionElement[bool]):

@@ -20,6 +20,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from gridbase.storage.sql_functions import dialect_templates
+
 __all__ = ["DateText", "DayOfMonth", "LocalDate", "register_sqlite_date_functions"]
 
 # Zone names reach the SQL text itself (PostgreSQL cannot bind them everywhere); the
@@ -70,14 +72,8 @@ class DayOfMonth(FunctionElement[int]):
     name = "day_of_month"
 
 
-@compiles(DayOfMonth, "postgresql")
-def _day_pg(element: DayOfMonth, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(EXTRACT(DAY FROM {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(DayOfMonth, "sqlite")
-def _day_sqlite(element: DayOfMonth, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(strftime('%d', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+dialect_templates(DayOfMonth, postgresql="CAST(EXTRACT(DAY FROM {0}) AS INTEGER)",
+                  sqlite="CAST(strftime('%d', {0}) AS INTEGER)")
 
 
 class DateText(FunctionElement[str]):

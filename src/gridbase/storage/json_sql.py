@@ -16,21 +16,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from gridbase.storage.sql_functions import dialect_templates
 from gridbase.storage.types import format_order
 
 __all__ = ["IdArray", "JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText",
            "OrderText", "UtcIsoText", "json_object", "register_sqlite_json_functions"]
-
-
-def _templates(element: type[FunctionElement[Any]], **by_dialect: str) -> None:
-    """Compile `element` on each named dialect from a template: `{0}` is its argument
-    compiled (a construct of several arguments gets them comma-separated)."""
-    for dialect, template in by_dialect.items():
-        def compile_sql(element: FunctionElement[Any], compiler: SQLCompiler,
-                        template: str = template, **kw: Any) -> str:
-            return template.format(compiler.process(element.clauses, **kw))
-
-        compiles(element, dialect)(compile_sql)
 
 
 class JsonObject(FunctionElement[Any]):
@@ -41,7 +31,7 @@ class JsonObject(FunctionElement[Any]):
     name = "json_object"
 
 
-_templates(JsonObject, postgresql="json_build_object({0})", sqlite="json_object({0})")
+dialect_templates(JsonObject, postgresql="json_build_object({0})", sqlite="json_object({0})")
 
 
 def json_object(pairs: list[tuple[str, ColumnElement[Any]]]) -> JsonObject:
@@ -82,7 +72,7 @@ class JsonRowsText(FunctionElement[str]):
     name = "json_rows_text"
 
 
-_templates(JsonRowsText, postgresql="COALESCE(CAST(json_agg({0}) AS TEXT), '[]')",
+dialect_templates(JsonRowsText, postgresql="COALESCE(CAST(json_agg({0}) AS TEXT), '[]')",
            sqlite="json_group_array({0})")
 
 
@@ -93,7 +83,7 @@ class JsonText(FunctionElement[Any]):
     name = "json_text"
 
 
-_templates(JsonText, postgresql="CAST({0} AS JSON)", sqlite="json({0})")
+dialect_templates(JsonText, postgresql="CAST({0} AS JSON)", sqlite="json({0})")
 
 
 class JsonBool(FunctionElement[Any]):
@@ -103,7 +93,7 @@ class JsonBool(FunctionElement[Any]):
     name = "json_bool"
 
 
-_templates(JsonBool, postgresql="COALESCE({0}, false)",
+dialect_templates(JsonBool, postgresql="COALESCE({0}, false)",
            sqlite="json(CASE WHEN {0} THEN 'true' ELSE 'false' END)")
 
 
@@ -116,7 +106,7 @@ class UtcIsoText(FunctionElement[str]):
     name = "utc_iso_text"
 
 
-_templates(
+dialect_templates(
     UtcIsoText,
     postgresql=("(to_char(({0} AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
                 "date_part('microseconds', ({0} AT TIME ZONE 'UTC')) :: bigint % 1000000 = 0 "
@@ -134,7 +124,7 @@ class OrderText(FunctionElement[str]):
     name = "order_text"
 
 
-_templates(
+dialect_templates(
     OrderText,
     # NUMERIC(40, 20) prints its twenty places
     postgresql="CAST({0} AS TEXT)",

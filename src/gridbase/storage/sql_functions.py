@@ -16,7 +16,19 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["FormatDecimal", "HasWord", "fold_case", "icontains", "register_sqlite_functions"]
+__all__ = ["FormatDecimal", "HasWord", "dialect_templates", "fold_case", "icontains",
+           "register_sqlite_functions"]
+
+
+def dialect_templates(element: type[FunctionElement[Any]], **by_dialect: str) -> None:
+    """Compile `element` on each named dialect from a template: `{0}` is its argument
+    compiled (a construct of several arguments gets them comma-separated)."""
+    for dialect, template in by_dialect.items():
+        def compile_sql(element: FunctionElement[Any], compiler: SQLCompiler,
+                        template: str = template, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+
+        compiles(element, dialect)(compile_sql)
 
 
 class FormatDecimal(FunctionElement[str]):
