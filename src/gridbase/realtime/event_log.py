@@ -31,10 +31,23 @@ log_table = meta.event_log
 _ADVISORY_KEY = 0x67726964
 # Events per INSERT: 7 parameters each stays far below the drivers' parameter limits.
 _CHUNK = 1000
-# One statement object for every batch of events: SQLAlchemy compiles it once and sends
-# several events as one multi-row INSERT ("insertmanyvalues"), where a statement built
-# with the rows' values inside would be compiled again for every batch.
+# SQLite: one statement object for every batch of events: SQLAlchemy compiles it once and
+# sends several events as one multi-row INSERT ("insertmanyvalues"), where a statement
+# built with the rows' values inside would be compiled again for every batch.
 _INSERT = log_table.insert().returning(log_table.c.id)
+# PostgreSQL: a batch of events as one statement on the driver, one array per column
+# (`storage.direct`); ids are drawn in the arrays' order.
+_INSERT_ARRAYS = sa.text(
+    f"INSERT INTO {log_table.name} (created_on, type, table_id, workspace_id, user_ids, "
+    "origin_websocket_id, payload) "
+    "SELECT :created_on, e.type, e.table_id, e.workspace_id, e.user_ids, "
+    "e.origin_websocket_id, e.payload FROM unnest(CAST(:types AS TEXT[]), "
+    "CAST(:table_ids AS INTEGER[]), CAST(:workspace_ids AS INTEGER[]), "
+    "CAST(:user_ids AS TEXT[]), CAST(:origins AS TEXT[]), CAST(:payloads AS TEXT[])) "
+    "WITH ORDINALITY AS e(type, table_id, workspace_id, user_ids, origin_websocket_id, "
+    "payload, position) ORDER BY e.position RETURNING id"
+).bindparams(sa.bindparam("created_on", type_=log_table.c.created_on.type)).columns(
+    log_table.c.id)
 # PostgreSQL: `set_config(..., true)` is SET LOCAL; one round trip for both.
 _LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), "
                 f"pg_advisory_xact_lock({_ADVISORY_KEY})")
@@ -58,17 +71,32 @@ async def append_all(conn: AsyncConnection, events: Sequence[Event]) -> list[Env
     for start in range(0, len(events), _CHUNK):
         chunk = events[start:start + _CHUNK]
         payloads = [dumps(event.payload) for event in chunk]
-        created_on = now()
-        ids = sorted((await conn.execute(_INSERT, [
-            {"created_on": created_on, "type": event.type, "table_id": event.table_id,
-             "workspace_id": event.workspace_id,
-             "user_ids": None if event.user_ids is None else dumps(list(event.user_ids)).decode(),
-             "origin_websocket_id": event.origin_websocket_id, "payload": payload.decode()}
-            for event, payload in zip(chunk, payloads, strict=True)
-        ])).scalars())
-        logged += [Envelope.of(event, int(event_id), payload)
+        ids = await _insert(conn, chunk, [payload.decode() for payload in payloads])
+        logged += [Envelope.of(event, event_id, payload)
                    for event, event_id, payload in zip(chunk, ids, payloads, strict=True)]
     return logged
+
+
+async def _insert(conn: AsyncConnection, events: Sequence[Event], payloads: list[str]
+                  ) -> list[int]:
+    """Insert the events with their encoded payloads; the ids drawn, ascending."""
+    created_on = now()
+    user_ids = [None if event.user_ids is None else dumps(list(event.user_ids)).decode()
+                for event in events]
+    if conn.dialect.name == "postgresql":
+        rows = await run_directly(conn, _INSERT_ARRAYS, {
+            "created_on": created_on, "types": [event.type for event in events],
+            "table_ids": [event.table_id for event in events],
+            "workspace_ids": [event.workspace_id for event in events],
+            "user_ids": user_ids, "origins": [event.origin_websocket_id for event in events],
+            "payloads": payloads})
+        return sorted(int(row["id"]) for row in rows)
+    result = await conn.execute(_INSERT, [
+        {"created_on": created_on, "type": event.type, "table_id": event.table_id,
+         "workspace_id": event.workspace_id, "user_ids": users,
+         "origin_websocket_id": event.origin_websocket_id, "payload": payload}
+        for event, users, payload in zip(events, user_ids, payloads, strict=True)])
+    return sorted(int(event_id) for event_id in result.scalars())
 
 
 def _envelope(row: Any) -> Envelope:
