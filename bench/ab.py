@@ -6,9 +6,9 @@ temporary folder) gets its own `gridbase serve` process and its own database wit
 bench table loaded and analyzed; then every round drives each scenario on A and on B
 back to back, alternating which goes first. On a shared machine the two sides see the
 same load within a round, so compare the medians and ranges printed at the end, not
-figures from separate runs. Each run also reports the server's own CPU time per request
-(from /proc), which other load on the machine disturbs much less than rates and
-latencies. Nothing is written to `results/`.
+figures from separate runs. Each run also reports the CPU time per request of the server
+process and of its database's PostgreSQL backends (from /proc), which other load on
+the machine disturbs much less than rates and latencies. Nothing is written to `results/`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bench.dataset import build_dataset, load_rows
 from bench.run import _analyze, _big_scenarios, _database, _row_scenarios, _warm_up
-from bench.servers import gridbase_command, running
+from bench.servers import gridbase_command, process_cpu_seconds, running
 from bench.wrk import run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,31 @@ def _imports_from(env: dict[str, str], folder: Path) -> None:
         env={**os.environ, **env}, check=True, capture_output=True, text=True).stdout.strip()
     if not Path(found).resolve().is_relative_to(folder):
         raise SystemExit(f"gridbase imports from {found}, not from {folder}")
+
+
+async def _database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend connected to `url`'s database
+    (gridbase's pooled connections), by process id."""
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        pids = [row["pid"] for row in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name)]
+    finally:
+        await conn.close()
+    used = {}
+    for pid in pids:
+        try:
+            used[pid] = process_cpu_seconds(pid)
+        except OSError:  # ended meanwhile
+            continue
+    return used
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two `_database_cpu` readings (new backends count in full)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 async def _main(args: argparse.Namespace) -> None:
@@ -98,6 +125,7 @@ async def _main(args: argparse.Namespace) -> None:
                     for name in names:
                         for side in "AB" if round_ % 2 == 0 else "BA":
                             cpu = servers[side].cpu_seconds()
+                            database_cpu = await _database_cpu(urls[side])
                             result = await run_wrk(
                                 servers[side].base_url, scenarios[side][name],
                                 concurrency=args.concurrency, seconds=args.seconds,
@@ -106,12 +134,16 @@ async def _main(args: argparse.Namespace) -> None:
                             await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
                             # the server's own CPU per request: steadier than rates on a
                             # busy machine (in-flight requests counted in, see above)
+                            requests = max(1, result["requests"])
                             result["cpu_ms"] = round(1000 * (servers[side].cpu_seconds() - cpu)
-                                                     / max(1, result["requests"]), 3)
+                                                     / requests, 3)
+                            result["db_cpu_ms"] = round(1000 * _spent(
+                                database_cpu, await _database_cpu(urls[side])) / requests, 3)
                             results[(side, name)].append(result)
                             print(f"round {round_} {side} {name:<20} "
                                   f"{result['items_per_s']:>9} items/s p50 "
                                   f"{result['p50_ms']} ms cpu {result['cpu_ms']} ms/request "
+                                  f"database {result['db_cpu_ms']} ms/request "
                                   f"errors {result['errors']} "
                                   f"load {os.getloadavg()[0]:.1f}", flush=True)
         finally:
@@ -124,11 +156,13 @@ async def _main(args: argparse.Namespace) -> None:
             rates = [r["items_per_s"] for r in results[(side, name)]]
             p50s = [r["p50_ms"] for r in results[(side, name)]]
             cpus = [r["cpu_ms"] for r in results[(side, name)]]
+            database = [r["db_cpu_ms"] for r in results[(side, name)]]
             print(f"{side} {name:<20} items/s median {statistics.median(rates):.0f} "
                   f"(range {min(rates):.0f}-{max(rates):.0f}), "
-                  f"p50 median {statistics.median(p50s):.1f} ms, server CPU median "
-                  f"{statistics.median(cpus):.3f} ms/request "
-                  f"(range {min(cpus):.3f}-{max(cpus):.3f})")
+                  f"p50 median {statistics.median(p50s):.1f} ms, CPU ms/request medians: "
+                  f"server {statistics.median(cpus):.3f} "
+                  f"(range {min(cpus):.3f}-{max(cpus):.3f}), "
+                  f"database {statistics.median(database):.3f}")
 
 
 def main() -> None:

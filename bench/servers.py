@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Server", "floor_command", "free_port", "gridbase_command", "running"]
+__all__ = ["Server", "floor_command", "free_port", "gridbase_command", "process_cpu_seconds",
+           "running"]
 
 
 def free_port() -> int:
@@ -21,6 +22,12 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -31,8 +38,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time the server process has used so far (user and system)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.process.pid)
 
     def sample_rss(self) -> float:
         """Resident memory of the server process now (MB); keeps the peak."""

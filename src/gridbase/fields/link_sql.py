@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
@@ -122,9 +123,9 @@ def linked_items_json(spec: FieldSpec, table: TableSchema, dialect: str
 
     For a page of rows (`table.sa_table` a CTE of them). On PostgreSQL the cells of all
     its rows come from one grouped query over the join table (a CTE too, MATERIALIZED so
-    that it runs once), which each row looks up: a query per row would be planned per
-    row, and without statistics on a fresh join table PostgreSQL scanned the whole
-    linked table for each. SQLite, whose aggregates take no ORDER BY (before 3.44),
+    that it runs once), in which each row finds its own: a query per row would be
+    planned per row, and without statistics on a fresh join table PostgreSQL scanned the
+    whole linked table for each. SQLite, whose aggregates take no ORDER BY (before 3.44),
     aggregates each row's ordered links, one index lookup per row."""
     linked = _linked(spec, table)
     if linked is None:
@@ -143,12 +144,18 @@ def linked_items_json(spec: FieldSpec, table: TableSchema, dialect: str
     # through its index for the page's ids, whatever the statistics (a semi-join was
     # planned as a scan of the whole join table)
     page_ids = IdArray(sa.select(table.sa_table.c.id).scalar_subquery())
-    cells = (sa.select(owner.label("row_id"),
-                       JsonArray(item, linked.position, linked.row_id).label("cells"))
-             .select_from(linked.source).where(owner == sa.any_(page_ids))
-             .group_by(owner).cte(f"cells_{spec.id}").prefix_with("MATERIALIZED"))
-    cell = (sa.select(cells.c.cells).where(cells.c.row_id == table.sa_table.c.id)
-            .correlate(table.sa_table).scalar_subquery())
+    grouped = (sa.select(owner.label("row_id"),
+                         JsonArray(item, linked.position, linked.row_id).label("cells"))
+               .select_from(linked.source).where(owner == sa.any_(page_ids))
+               .group_by(owner).subquery())
+    # One row of two aligned arrays, which each page row looks up by its id: a lookup
+    # in a CTE of one row per linked row scanned that CTE for every page row.
+    cells = (sa.select(sa.func.array_agg(grouped.c.row_id,
+                                         type_=ARRAY(sa.Integer)).label("ids"),
+                       sa.func.array_agg(grouped.c.cells, type_=ARRAY(sa.JSON)).label("cells"))
+             .cte(f"cells_{spec.id}").prefix_with("MATERIALIZED"))
+    position = sa.func.array_position(cells.c.ids, table.sa_table.c.id)
+    cell = (sa.select(cells.c.cells[position]).correlate(table.sa_table).scalar_subquery())
     return sa.func.coalesce(cell, JsonText(sa.literal("[]", sa.Text)))
 
 
