@@ -23,7 +23,10 @@ ALPHABET = "aAiI\u0130\u0131kK\u212asS\u00df\u03a3\u03c3\u03c2 \u00e9\u00c9%_\\"
 CELLS = ["\u0130stanbul", "ISTANBUL", "\u0131stanbul", "Kelvin \u212a", "kelvin k",
          "Stra\u00dfe", "STRASSE", "\u039f\u0394\u039f\u03a3", "\u03bf\u03b4\u03bf\u03c2",
          "river", "R\u0130VER", "ri\u212a", "100%", "a_b", "back\\slash", "", "plain"]
-TERMS = ["i", "I", "\u0130", "\u0131", "k", "K", "\u212a", "kelvin k", "ist", "\u0130ST",
+# An ASCII term without i or k first: SQLite matches it with its own LIKE, and terms
+# after it must not reuse that statement (its cached compilation) where they need lower().
+TERMS = ["ss", "\u03c3", "\u00c9", "i", "I", "\u0130", "\u0131", "k", "K", "\u212a",
+         "kelvin k", "ist", "\u0130ST",
          "\u00df", "ss", "STRA\u00dfE", "\u03c3", "\u03a3", "\u03c2", "\u03bf\u03b4\u03bf\u03c3",
          "river", "RIVER", "ver", "rik", "%", "_", "\\", "0%", "a_", "e", "plain"]
 

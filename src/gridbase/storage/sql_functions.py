@@ -137,18 +137,20 @@ class _Contains(FunctionElement[bool]):
     type = sa.Boolean()
     inherit_cache = True
     name = "gridbase_contains"
-    # How SQLite matches changes the SQL, so it is part of the statement cache key.
+    # How SQLite matches changes the SQL, so it is part of the statement cache key (as a
+    # string that is never empty: the cache key leaves out empty values).
     _traverse_internals = [*FunctionElement._traverse_internals,
-                           ("sqlite_guards", InternalTraversal.dp_plain_obj)]
+                           ("sqlite_match", InternalTraversal.dp_plain_obj)]
 
     def __init__(self, text: ColumnElement[Any], pattern: str) -> None:
-        # None: lower() on every row; else the characters whose presence needs it
-        guards: tuple[str, ...] | None = None
+        # "lower": lower() on every row; "like": SQLite's LIKE on the text; else the
+        # characters whose presence in the text needs lower()
+        match = "lower"
         if pattern.isascii() and (_column(text) or not any(
                 letter in pattern for letter in _ASCII_FROM_ELSEWHERE)):
-            guards = tuple(char for letter, char in _ASCII_FROM_ELSEWHERE.items()
-                           if letter in pattern)
-        self.sqlite_guards = guards
+            match = "".join(char for letter, char in _ASCII_FROM_ELSEWHERE.items()
+                            if letter in pattern) or "like"
+        self.sqlite_match = match
         super().__init__(text, sa.literal(pattern, sa.Text))
 
 
@@ -166,20 +168,21 @@ def _like(text: str, pattern: str) -> str:
 
 @compiles(_Contains)
 def _contains_default(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
-    text, pattern = element.clauses
-    return compiler.process(sa.func.lower(text).like(pattern, escape="\\").self_group(), **kw)
+    # as `sa.func.lower(text).like(pattern, escape="\\")` renders
+    text, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
+    return _like(f"lower({text})", pattern)
 
 
 @compiles(_Contains, "sqlite")
 def _contains_sqlite(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
-    guards = element.sqlite_guards
-    if guards is None:
+    match = element.sqlite_match
+    if match == "lower":
         return _contains_default(element, compiler, **kw)
     text, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
-    if not guards:
+    if match == "like":
         return _like(text, pattern)
     # CASE, not OR: SQLite evaluates its branches in order and only the one taken.
-    present = " OR ".join(f"instr({text}, '{char}') > 0" for char in guards)
+    present = " OR ".join(f"instr({text}, '{char}') > 0" for char in match)
     return (f"(CASE WHEN {present} THEN {_like(f'lower({text})', pattern)} "
             f"ELSE {_like(text, pattern)} END)")
 
