@@ -141,12 +141,14 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
                                         trusted)
         indexed = await search.use_index(conn, table, query.search, query.search_mode,
                                          build=build_index)
-        compiled = compile_query(table, query, svc.db.dialect, indexed)
+        offset = (query.page - 1) * query.size
+        walk = indexed and await search.walk_rows(conn, table, query.search, query.search_mode,
+                                                  offset + query.size)
+        compiled = compile_query(table, query, svc.db.dialect, indexed, walk)
         joins = await resolve_joins(svc, conn, actor, table, query.joins,
                                     query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
-        offset = (query.page - 1) * query.size
         columns = read_columns(table, compiled.fields)
         extra = _confirming(table, trusted) + (
             () if query.exclude_count else svc.counts.version_columns(table))
