@@ -136,12 +136,12 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Enough idle connections for a busy worker: a connection opened beyond the
+        # pool's size is closed again on return, and opening one costs far more than a
+        # request (on SQLite a thread, the PRAGMAs and the functions, each a thread hop;
+        # with SQLAlchemy's default of 5, 16 clients reading at once kept opening them).
+        kwargs: dict[str, Any] = {"echo": echo, "pool_size": 20, "max_overflow": 10}
         if url.startswith("postgresql"):
-            # Enough idle connections for a busy worker: a connection opened beyond the
-            # pool's size is closed again on return, and opening one costs far more
-            # than a request.
-            kwargs.update(pool_size=20, max_overflow=10)
             # Row queries are prepared once and run with many different values (a
             # filter's LIKE pattern, a range); a generic plan, which PostgreSQL adopts
             # after five runs, cannot see them. On a 1,000,000-row table it combined two
