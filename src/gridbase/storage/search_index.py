@@ -7,7 +7,9 @@ side table is plain, with a pg_trgm GIN index that serves `LIKE '%term%'`; on SQ
 is an FTS5 table with the trigram tokenizer, asked for the term as a phrase: its
 trigrams one after the other, which is exactly "the term is a substring" because the
 tokenizer keeps case (the entries and terms are folded already). Terms shorter than a
-trigram scan the side table, which is still much smaller than the rows.
+trigram scan the side table, which is still much smaller than the rows. A term common
+enough on a big SQLite table is checked row by row instead, in the page's order, which
+stops once the page is full (`walk_rows`).
 
 `gridbase_search_index` records which tables have an index and the signature of the
 fields it was built for (or the mark of a build in steps under way, see BUILDING);
