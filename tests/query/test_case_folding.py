@@ -9,6 +9,7 @@ hand-picked and generated cells and terms.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hypothesis import strategies as st
@@ -94,3 +95,31 @@ async def test_contains_on_computed_text(api: Api) -> None:
     for term, wanted in (("ink", [1, 3]), ("KIT", [2]), ("k", [1, 2, 3]), ("in", [1, 3]),
                          ("\u0130", [1, 2, 3]), ("li", [3])):
         assert await _ids(api, table["id"], filter__Tag__contains=term) == wanted, term
+
+
+def _text_order(descending: bool) -> Any:
+    """The reference order of (id, text) pairs: the folded text, then the text itself the
+    other way, then the id."""
+    def compare(a: tuple[int, str], b: tuple[int, str]) -> int:
+        (id_a, text_a), (id_b, text_b) = a, b
+        first = (fold(text_a) > fold(text_b)) - (fold(text_a) < fold(text_b))
+        result = first or (text_a < text_b) - (text_a > text_b)
+        if result:
+            return -result if descending else result
+        return id_a - id_b
+    return functools.cmp_to_key(compare)
+
+
+async def test_text_sorts_by_folded_text(api: Api) -> None:
+    """Sorting by text orders by the folded text, then the text itself the other way; on
+    SQLite text of printable ASCII alone sorts without lower()."""
+    cells, _ = _values()
+    cells = [cell for cell in cells if cell] + [
+        "Zebra", "zebra", "ZEBRA", "apple", "Apple", "_under", "[bracket", "~tilde",
+        "tab\there", "\u00c9clair", "eclair", "\u0130\u0130", "ii", "\u212a", "k"]
+    table_id, names = await _table(api, cells)
+    for descending in (False, True):
+        want = [i for i, _ in sorted(names.items(), key=_text_order(descending))]
+        order = "-Name" if descending else "Name"
+        body = await api.rows(table_id, user_field_names="true", size=200, order_by=order)
+        assert [row["id"] for row in body["results"]] == want, order

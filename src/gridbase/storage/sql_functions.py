@@ -16,7 +16,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["FormatDecimal", "HasWord", "fold_case", "icontains", "register_sqlite_functions"]
+__all__ = ["FoldedText", "FormatDecimal", "HasWord", "fold_case", "icontains",
+           "register_sqlite_functions"]
 
 
 class FormatDecimal(FunctionElement[str]):
@@ -120,6 +121,30 @@ def fold_case(text: str) -> str:
 
 def _sqlite_lower(text: Any) -> Any:
     return fold_case(text) if isinstance(text, str) else text
+
+
+class FoldedText(FunctionElement[str]):
+    """A text column folded as `fold_case` does, to sort by: `lower(column)`. On SQLite,
+    whose lower() is a Python function (each call waits for the GIL, a long wait with
+    other requests running), text of printable ASCII alone sorts as itself under the
+    NOCASE collation, which folds ASCII letters before comparing: the same order, as
+    folded text holds no capital ASCII letter. Other text still goes through lower()."""
+
+    type = sa.Text()
+    inherit_cache = True
+    name = "lower"
+
+
+@compiles(FoldedText)
+def _folded_default(element: FoldedText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(FoldedText, "sqlite")
+def _folded_sqlite(element: FoldedText, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return (f"(CASE WHEN {text} GLOB '*[^ -~]*' THEN lower({text}) ELSE {text} END) "
+            "COLLATE NOCASE")
 
 
 # The only characters outside ASCII that fold_case turns into ASCII letters: capital I
