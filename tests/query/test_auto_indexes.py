@@ -229,3 +229,25 @@ async def test_the_filter_and_sort_sql_can_use_the_indexes(
     assert f"{prefix}{amount}_sort" in await _plan(services, table_id, sorted_range)
     assert f"{prefix}{name}_trgm" in await _plan(services, table_id, contains, count=True)
     assert f"{prefix}{name}_lower" in await _plan(services, table_id, by_name)
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's planner statistics")
+async def test_sqlite_statistics_of_a_new_index_are_read_in_full(
+        eager: tuple[Api, Any], database_url: str) -> None:
+    """A sample of an index on a column of few values (its first entries, which all
+    share one) made the planner take that index for a very selective one."""
+    api, services = eager
+    table = await api.table(data=[["Name", "Level"],
+                                  *[[f"row {i}", str(i % 3)] for i in range(3000)]])
+    level = {f["name"]: f for f in await api.fields(table["id"])}["Level"]
+    await api.ok("PATCH", f"/api/database/fields/{level['id']}/",
+                 json={"type": "number", "number_decimal_places": 0})
+    for _ in range(USES):
+        await api.rows(table["id"], order_by=f"field_{level['id']}")
+    await services.indexes.settle()
+    engine = create_async_engine(database_url)
+    async with engine.connect() as conn:
+        stat = await conn.scalar(sa.text("SELECT stat FROM sqlite_stat1 WHERE idx = :i"),
+                                 {"i": f"idx_t{table['id']}_field_{level['id']}_real"})
+    await engine.dispose()
+    assert stat == "3000 1000"

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from gridbase.fields.base import CellError, CellJson, CellParser, FieldType, PropSpec
 from gridbase.fields.model import FieldSpec, TableSchema
+from gridbase.storage.sql_functions import FoldedText
 
 __all__ = [
     "CellErrors",
@@ -63,7 +64,7 @@ def _check(text: str, problems: list[tuple[str, str]]) -> str:
 
 
 def _case_insensitive(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[Any]:
-    return sa.func.lower(table.sa_table.c[spec.column_name])
+    return FoldedText(table.sa_table.c[spec.column_name])
 
 
 def _null_or_blank(spec: FieldSpec, table: TableSchema) -> sa.ColumnElement[bool]:

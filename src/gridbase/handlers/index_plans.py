@@ -21,6 +21,7 @@ from gridbase.fields.number_column import sorted_number_column
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import FilterGroup
 from gridbase.storage.auto_indexes import IndexPlan
+from gridbase.storage.sql_functions import FoldedText
 
 __all__ = ["COMPARE", "CONTAINS", "SORT", "IndexUse", "filter_uses", "leaf_use", "plans_for"]
 
@@ -88,7 +89,7 @@ def _bare_column(expression: Any, table: TableSchema) -> str | None:
 
 
 def _lowered_column(expression: Any, table: TableSchema) -> str | None:
-    if isinstance(expression, Function) and expression.name == "lower":
+    if isinstance(expression, Function | FoldedText) and expression.name == "lower":
         arguments = list(expression.clauses)
         if len(arguments) == 1:
             return _bare_column(arguments[0], table)

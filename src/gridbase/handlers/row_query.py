@@ -130,11 +130,12 @@ def _order_by(table: TableSchema, query: RowQuery, uses: list[IndexUse]
 
 
 def compile_query(table: TableSchema, query: RowQuery, dialect: str,
-                  indexed: bool = False) -> CompiledQuery:
-    """`indexed`: the table's search index is up to date, so search may read it."""
+                  indexed: bool = False, walk: bool = False) -> CompiledQuery:
+    """`indexed`: the table's search index is up to date, so search may read it;
+    `walk`: the search checks each row's entry (`search.walk_rows`)."""
     group = parse_filter_params(table, query.filter_params, query.user_field_names)
     filters = compile_filters(table, dialect, now(), group)
-    searched = search_clause(table, query.search, query.search_mode, dialect, indexed)
+    searched = search_clause(table, query.search, query.search_mode, dialect, indexed, walk)
     conditions = [c for c in (filters, searched.where if searched else None) if c is not None]
     uses = filter_uses(group)
     order_by = _order_by(table, query, uses)

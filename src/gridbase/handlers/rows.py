@@ -141,12 +141,17 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
                                         trusted)
         indexed = await search.use_index(conn, table, query.search, query.search_mode,
                                          build=build_index)
-        compiled = compile_query(table, query, svc.db.dialect, indexed)
+        offset = (query.page - 1) * query.size
+        # The walk pays where the rows' own order (an index) can be followed and left
+        # once the page is full; a sort of every match gains nothing from it.
+        walk = indexed and not query.order_by and query.view_id is None and \
+            await search.walk_rows(conn, table, query.search, query.search_mode,
+                                   offset + query.size)
+        compiled = compile_query(table, query, svc.db.dialect, indexed, walk)
         joins = await resolve_joins(svc, conn, actor, table, query.joins,
                                     query.user_field_names)
         if query.view_id is not None:
             compiled = await apply_view(conn, table, query.view_id, compiled, svc.db.dialect)
-        offset = (query.page - 1) * query.size
         columns = read_columns(table, compiled.fields)
         extra = _confirming(table, trusted) + (
             () if query.exclude_count else svc.counts.version_columns(table))

@@ -42,6 +42,7 @@ __all__ = [
     "search_terms",
     "signature",
     "use_index",
+    "walk_rows",
 ]
 
 # Part of every signature: bump it when the indexed text changes meaning, so that
@@ -137,6 +138,21 @@ async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
     return False
 
 
+async def walk_rows(conn: AsyncConnection, table: TableSchema, text: str | None,
+                    mode: str | None, wanted: int) -> bool:
+    """Whether a search that reads the index finds its page (the first `wanted` rows)
+    by checking the rows' entries in the page's order (SQLite; `store.walk_rows`)."""
+    terms = search_terms(text, mode)
+    if conn.dialect.name != "sqlite" or not terms or any(
+            "\x00" in term or store.SEPARATOR in term for term in terms):
+        return False
+    return await store.walk_rows(conn, table.id, _wanted(terms), wanted)
+
+
+def _wanted(terms: list[str]) -> list[store.Term]:
+    return [store.Term(fold_case(term), _row_id(term)) for term in terms]
+
+
 async def build_index(svc: Services, table_id: int) -> bool:
     """Have the table's index built unless it is up to date (see `search_build`); True
     when the search may read it now, False when it scans."""
@@ -171,8 +187,9 @@ class SearchClause:
 
 
 def search_clause(table: TableSchema, text: str | None, mode: str | None,
-                  dialect: str, indexed: bool) -> SearchClause | None:
-    """The search as SQL; from the index when `indexed` (it is up to date)."""
+                  dialect: str, indexed: bool, walk: bool = False) -> SearchClause | None:
+    """The search as SQL; from the index when `indexed` (it is up to date), each row's
+    entry checked on its own when `walk` (`walk_rows`); counted from the index."""
     terms = search_terms(text, mode)
     if not terms:
         return None
@@ -180,10 +197,12 @@ def search_clause(table: TableSchema, text: str | None, mode: str | None,
         return SearchClause(sa.false())  # stored text never holds NUL
     if any(store.SEPARATOR in term for term in terms):
         return SearchClause(_scan_condition(table, terms))
-    wanted = [store.Term(fold_case(term), _row_id(term)) for term in terms]
+    wanted = _wanted(terms)
     if not indexed:
         return SearchClause(_scan_condition(table, terms), _scan_count(table, dialect, wanted))
     ids = store.matching_ids(table.id, dialect, wanted)
+    if walk and dialect == "sqlite":
+        return SearchClause(store.entries_hold(table.sa_table, table.id, wanted), ids)
     return SearchClause(table.sa_table.c.id.in_(ids), ids)
 
 

@@ -157,9 +157,12 @@ async def build_in_background(db: Database, plan: IndexPlan, min_rows: int) -> b
     else:
         async with db.write() as conn:
             await conn.execute(_ddl(plan.ddl("sqlite")))
-            # Table and index sizes for the planner, from a sample (a full ANALYZE reads
-            # every row of every index).
-            await conn.execute(sa.text("PRAGMA analysis_limit = 1000"))
-            await conn.execute(_ddl(f'ANALYZE "database_table_{plan.table_id}"'))
+            # Statistics of the new index alone, read in full (60 ms for a million rows,
+            # far less than the build). A sample (`analysis_limit`) reads the first
+            # entries only: on a five-value column they all share one value, and the
+            # planner took it for a key matching 0.1% of the rows, read a fifth of a
+            # million-row table through it and sorted (155 ms) instead of walking the
+            # sort's index (12 ms).
+            await conn.execute(_ddl(f'ANALYZE "{plan.name}"'))
     log.info("created index %s", plan.name)
     return True

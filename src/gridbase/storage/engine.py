@@ -2,6 +2,13 @@
 
 SQLite allows one writer at a time, so writes there take an in-process lock and
 `BEGIN IMMEDIATE`; reads use a deferred `BEGIN` and never wait on writers (WAL).
+
+Every call into aiosqlite is a hop to the connection's worker thread and back, which
+costs more than a small SELECT. So SQLite reads begin on the driver (one hop, where
+SQLAlchemy's BEGIN takes three: cursor, execute, close), reads that need no snapshot run
+each statement on its own (autocommit, no BEGIN or COMMIT at all), and a COMMIT or
+ROLLBACK of a connection that is not in a transaction (a pool's reset on return) is
+skipped: pysqlite would do nothing with it but the hop.
 """
 
 from __future__ import annotations
@@ -23,9 +30,40 @@ from gridbase.storage.sql_functions import register_sqlite_functions
 __all__ = ["Database"]
 
 _WRITE_OPTION = "gridbase_write"
+# A read whose statements each run on their own (`Database.read(snapshot=False)`):
+# SQLAlchemy's autobegin then emits nothing.
+_AUTOCOMMIT_OPTION = "gridbase_autocommit"
+
+
+def _in_transaction(dbapi_connection: Any) -> bool:
+    """Whether SQLite holds a transaction open on this pooled connection; True when
+    that cannot be told (a closed or invalidated connection), so the driver decides."""
+    try:
+        return bool(dbapi_connection.driver_connection.in_transaction)
+    except Exception:
+        return True
+
+
+def _skip_idle_ends(dialect: Any) -> None:
+    """COMMIT and ROLLBACK only where a transaction is open: pysqlite skips them
+    otherwise anyway (the same check), after a hop to aiosqlite's thread."""
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection: Any) -> None:
+        if _in_transaction(dbapi_connection):
+            commit(dbapi_connection)
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        if _in_transaction(dbapi_connection):
+            rollback(dbapi_connection)
+
+    dialect.do_commit = do_commit
+    dialect.do_rollback = do_rollback
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
+    _skip_idle_ends(engine.sync_engine.dialect)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
@@ -39,8 +77,34 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: SyncConnection) -> None:
-        write = conn.get_execution_options().get(_WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_WRITE_OPTION, False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get(_AUTOCOMMIT_OPTION, False) and not _in_transaction(
+                conn.connection):  # a read's transaction begun on the driver
+            conn.exec_driver_sql("BEGIN")
+
+
+@asynccontextmanager
+async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
+    """SQLite: a deferred transaction on `conn` begun on the driver (one hop), which the
+    `begin` listener then leaves alone, and ended by SQLAlchemy when a statement went
+    through it (it then knows of the transaction), by the driver otherwise."""
+    raw = await driver_connection(conn)
+    driver: Any = raw.driver_connection
+    await driver.execute_fetchall("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction():
+            await conn.rollback()
+        elif driver.in_transaction:
+            await driver.rollback()
+        raise
+    if conn.in_transaction():
+        await conn.commit()
+    elif driver.in_transaction:
+        await driver.commit()
 
 
 @asynccontextmanager
@@ -72,12 +136,12 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Enough idle connections for a busy worker: a connection opened beyond the
+        # pool's size is closed again on return, and opening one costs far more than a
+        # request (on SQLite a thread, the PRAGMAs and the functions, each a thread hop;
+        # with SQLAlchemy's default of 5, 16 clients reading at once kept opening them).
+        kwargs: dict[str, Any] = {"echo": echo, "pool_size": 20, "max_overflow": 10}
         if url.startswith("postgresql"):
-            # Enough idle connections for a busy worker: a connection opened beyond the
-            # pool's size is closed again on return, and opening one costs far more
-            # than a request.
-            kwargs.update(pool_size=20, max_overflow=10)
             # Row queries are prepared once and run with many different values (a
             # filter's LIKE pattern, a range); a generic plan, which PostgreSQL adopts
             # after five runs, cannot see them. On a 1,000,000-row table it combined two
@@ -113,16 +177,24 @@ class Database:
     async def read(self, *, snapshot: bool = True) -> AsyncIterator[AsyncConnection]:
         """A read-only snapshot for one request.
 
-        `snapshot=False` on PostgreSQL runs each statement on its own (autocommit), which
-        saves the BEGIN and COMMIT round trips; for reads whose statements need not agree
-        to the transaction (a page and its count, like Baserow's own autocommit reads).
-        SQLite reads are cheap either way and keep their transaction."""
-        if not snapshot and self._write_lock is None:
+        `snapshot=False` runs each statement on its own (autocommit), which saves the
+        BEGIN and COMMIT round trips on PostgreSQL and thread hops on SQLite; for reads
+        whose statements need not agree to the transaction (a page and its count, like
+        Baserow's own autocommit reads), each statement seeing what was committed when
+        it ran, as under PostgreSQL's READ COMMITTED."""
+        if not snapshot:
             async with self.engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                if self._write_lock is None:
+                    await conn.execution_options(isolation_level="AUTOCOMMIT")
+                else:
+                    await conn.execution_options(**{_AUTOCOMMIT_OPTION: True})
                 yield conn
             return
-        async with self.engine.connect() as conn, conn.begin():
+        if self._write_lock is None:
+            async with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        async with self.engine.connect() as conn, _sqlite_read_transaction(conn):
             yield conn
 
     async def dispose(self) -> None:

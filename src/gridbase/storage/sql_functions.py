@@ -16,8 +16,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["FormatDecimal", "HasWord", "dialect_templates", "fold_case", "icontains",
-           "register_sqlite_functions"]
+__all__ = ["FoldedText", "FormatDecimal", "HasWord", "dialect_templates", "fold_case",
+           "icontains", "register_sqlite_functions"]
 
 
 def dialect_templates(element: type[FunctionElement[Any]], **by_dialect: str) -> None:
@@ -134,10 +134,100 @@ def _sqlite_lower(text: Any) -> Any:
     return fold_case(text) if isinstance(text, str) else text
 
 
+class FoldedText(FunctionElement[str]):
+    """A text column folded as `fold_case` does, to sort by: `lower(column)`. On SQLite,
+    whose lower() is a Python function (each call waits for the GIL, a long wait with
+    other requests running), text of printable ASCII alone sorts as itself under the
+    NOCASE collation, which folds ASCII letters before comparing: the same order, as
+    folded text holds no capital ASCII letter. Other text still goes through lower()."""
+
+    type = sa.Text()
+    inherit_cache = True
+    name = "lower"
+
+
+@compiles(FoldedText)
+def _folded_default(element: FoldedText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(FoldedText, "sqlite")
+def _folded_sqlite(element: FoldedText, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return (f"(CASE WHEN {text} GLOB '*[^ -~]*' THEN lower({text}) ELSE {text} END) "
+            "COLLATE NOCASE")
+
+
+# The only characters outside ASCII that fold_case turns into ASCII letters: capital I
+# with a dot ("i") and the Kelvin sign ("k"). SQLite's LIKE folds ASCII letters alone.
+_ASCII_FROM_ELSEWHERE = {"i": "\u0130", "k": "\u212a"}
+
+
+class _Contains(FunctionElement[bool]):
+    """`lower(text) LIKE pattern`, the pattern already folded and escaped. On SQLite,
+    whose lower() is a Python function (one call per row, all rows' calls in turn under
+    the GIL), an ASCII pattern is matched by SQLite's own LIKE, which already ignores the
+    case of ASCII letters, on the text itself; where the pattern holds an i or a k, a
+    text holding a character that folds to one ("İ", "K") still goes through lower()."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "gridbase_contains"
+    # How SQLite matches changes the SQL, so it is part of the statement cache key (as a
+    # string that is never empty: the cache key leaves out empty values).
+    _traverse_internals = [*FunctionElement._traverse_internals,
+                           ("sqlite_match", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, text: ColumnElement[Any], pattern: str) -> None:
+        # "lower": lower() on every row; "like": SQLite's LIKE on the text; else the
+        # characters whose presence in the text needs lower()
+        match = "lower"
+        if pattern.isascii() and (_column(text) or not any(
+                letter in pattern for letter in _ASCII_FROM_ELSEWHERE)):
+            match = "".join(char for letter, char in _ASCII_FROM_ELSEWHERE.items()
+                            if letter in pattern) or "like"
+        self.sqlite_match = match
+        super().__init__(text, sa.literal(pattern, sa.Text))
+
+
+def _column(text: ColumnElement[Any]) -> bool:
+    """A column, or a column cast to text: cheap to read three times (the guarded form)
+    where an expression (a link's text, a formatted date) may not be."""
+    if isinstance(text, sa.Cast):
+        text = text.clause
+    return isinstance(text, sa.ColumnClause)
+
+
+def _like(text: str, pattern: str) -> str:
+    return f"({text} LIKE {pattern} ESCAPE '\\')"
+
+
+@compiles(_Contains)
+def _contains_default(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    # as `sa.func.lower(text).like(pattern, escape="\\")` renders
+    text, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
+    return _like(f"lower({text})", pattern)
+
+
+@compiles(_Contains, "sqlite")
+def _contains_sqlite(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    match = element.sqlite_match
+    if match == "lower":
+        return _contains_default(element, compiler, **kw)
+    text, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
+    if match == "like":
+        return _like(text, pattern)
+    # CASE, not OR: SQLite evaluates its branches in order and only the one taken.
+    present = " OR ".join(f"instr({text}, '{char}') > 0" for char in match)
+    return (f"(CASE WHEN {present} THEN {_like(f'lower({text})', pattern)} "
+            f"ELSE {_like(text, pattern)} END)")
+
+
 def icontains(expression: ColumnElement[Any], value: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match with LIKE wildcards in `value` taken literally.
-    Stored text never holds NUL (PostgreSQL cannot even compare with it): no match."""
+    """Case-insensitive substring match with LIKE wildcards in `value` taken literally:
+    the text folded by `fold_case` holds `value` folded. Stored text never holds NUL
+    (PostgreSQL cannot even compare with it): no match."""
     if "\x00" in value:
         return sa.false()
     escaped = fold_case(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.func.lower(expression).like(f"%{escaped}%", escape="\\")
+    return _Contains(expression, f"%{escaped}%")
