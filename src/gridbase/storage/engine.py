@@ -14,8 +14,8 @@ skipped: pysqlite would do nothing with it but the hop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -86,49 +86,52 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 @asynccontextmanager
-async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
-    """SQLite: a deferred transaction on `conn` begun on the driver (one hop), which the
-    `begin` listener then leaves alone, and ended by SQLAlchemy when a statement went
-    through it (it then knows of the transaction), by the driver otherwise."""
-    raw = await driver_connection(conn)
-    driver: Any = raw.driver_connection
-    await driver.execute_fetchall("BEGIN")
+async def _begun_on_driver(conn: AsyncConnection, begin: Callable[[], Awaitable[Any]],
+                           is_open: Callable[[], bool],
+                           end: Callable[[bool], Awaitable[Any]]) -> AsyncIterator[None]:
+    """A transaction on `conn` begun on the driver (`begin`), so a request whose
+    statements all run on the driver (`storage.direct`) skips SQLAlchemy's transaction
+    bookkeeping. It is ended by SQLAlchemy when a statement went through it (SQLAlchemy
+    then knows of the transaction), by the driver otherwise (`end(commit)`, while
+    `is_open()`)."""
+    await begin()
     try:
         yield
     except BaseException:
         if conn.in_transaction():
             await conn.rollback()
-        elif driver.in_transaction:
-            await driver.rollback()
+        elif is_open():
+            await end(False)
         raise
     if conn.in_transaction():
         await conn.commit()
-    elif driver.in_transaction:
-        await driver.commit()
+    elif is_open():
+        await end(True)
 
 
-@asynccontextmanager
-async def _driver_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
-    """PostgreSQL: a transaction on `conn` begun by the driver (asyncpg), as SQLAlchemy's
-    adapter begins one before a first statement, and ended by SQLAlchemy when a statement
-    went through it (it then knows of the transaction), by the driver otherwise. A write
-    whose statements all run on the driver (`direct.run_directly`) so skips SQLAlchemy's
-    transaction bookkeeping, about half the CPU time of an empty transaction."""
-    raw = await driver_connection(conn)
-    adapter: Any = raw.dbapi_connection
-    await adapter._start_transaction()
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction():
-            await conn.rollback()
-        elif adapter._transaction is not None:
-            await adapter._call_and_discard(adapter._transaction.rollback)
-        raise
-    if conn.in_transaction():
-        await conn.commit()
-    elif adapter._transaction is not None:
-        await adapter._call_and_discard(adapter._transaction.commit)
+async def _sqlite_read_transaction(conn: AsyncConnection
+                                   ) -> AbstractAsyncContextManager[None]:
+    """SQLite: a deferred transaction begun on the driver (one hop, where SQLAlchemy's
+    BEGIN takes three), which the `begin` listener then leaves alone."""
+    driver: Any = (await driver_connection(conn)).driver_connection
+    return _begun_on_driver(
+        conn, lambda: driver.execute_fetchall("BEGIN"), lambda: bool(driver.in_transaction),
+        lambda commit: driver.commit() if commit else driver.rollback())
+
+
+async def _driver_transaction(conn: AsyncConnection) -> AbstractAsyncContextManager[None]:
+    """PostgreSQL: a transaction begun by asyncpg, as SQLAlchemy's adapter begins one
+    before a first statement."""
+    adapter: Any = (await driver_connection(conn)).dbapi_connection
+
+    def end(commit: bool) -> Awaitable[None]:
+        transaction = adapter._transaction
+        ended: Awaitable[None] = adapter._call_and_discard(
+            transaction.commit if commit else transaction.rollback)
+        return ended
+
+    return _begun_on_driver(conn, adapter._start_transaction,
+                            lambda: adapter._transaction is not None, end)
 
 
 class Database:
@@ -165,7 +168,7 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A read-write transaction, committed when the block exits cleanly."""
         if self._write_lock is None:
-            async with self.engine.connect() as conn, _driver_transaction(conn):
+            async with self.engine.connect() as conn, await _driver_transaction(conn):
                 yield conn
             return
         async with self._write_lock, self.engine.connect() as conn:
@@ -194,7 +197,7 @@ class Database:
             async with self.engine.connect() as conn, conn.begin():
                 yield conn
             return
-        async with self.engine.connect() as conn, _sqlite_read_transaction(conn):
+        async with self.engine.connect() as conn, await _sqlite_read_transaction(conn):
             yield conn
 
     async def dispose(self) -> None:
