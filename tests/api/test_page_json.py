@@ -203,3 +203,27 @@ async def test_a_page_built_by_the_database_keeps_the_envelope(api: Api) -> None
     assert empty["count"] == 0 and empty["results"] == []
     without_count = await api.rows(table_id, size=4, exclude_count="true")
     assert "count" not in without_count and without_count["next"] is not None
+
+
+async def test_pages_of_one_shape_answer_their_own_values(api: Api,
+                                                          page_statements: list[str]) -> None:
+    """Filtered and sorted pages whose filters differ only in their values share one
+    kept statement (`storage.json_pages`); each still answers its own values, whatever
+    the order they come in."""
+    names = ["apple", "avocado", "banana", "blueberry", "cherry", "apricot"]
+    table = await api.table(data=[["Name", "Size"], *[[n, str(len(n))] for n in names]])
+    fields = {f["name"]: f["id"] for f in await api.fields(table["id"])}
+    await api.ok("PATCH", f"/api/database/fields/{fields['Size']}/",
+                 json={"type": "number", "number_decimal_places": 0})
+
+    def expected(letter: str, longer_than: int) -> list[str]:
+        return sorted(n for n in names if letter in n and len(n) > longer_than)
+
+    for letter, longer_than in [("a", 5), ("b", 5), ("a", 6), ("c", 0), ("a", 5), ("z", 0),
+                                ("b", 6)]:
+        page = await api.rows(table["id"], user_field_names="true", order_by="Name", **{
+            "filter__Name__contains": letter, "filter__Size__higher_than": str(longer_than)})
+        assert [row["Name"] for row in page["results"]] == expected(letter, longer_than)
+        assert page["count"] == len(expected(letter, longer_than))
+    own = [s for s in page_statements if f"FROM database_table_{table['id']} " in s]
+    assert own  # built by the database

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.cache_key import CacheKey
 
 from gridbase.storage.direct import can_read_directly, read_directly, run_directly
 from gridbase.storage.json_sql import JsonRowsText, json_object
@@ -92,11 +93,16 @@ async def select_json_row(
 
 @dataclasses.dataclass(frozen=True)
 class _Shaped:
-    """A page statement kept for every page of one shape (`_run_shaped`): the names its
-    compiled form gives the page's parameters, in the page's cache-key order."""
+    """A page statement kept for every page of one shape (`_run_shaped`), and the names
+    its compiled form gives the page's parameters, in the page's cache-key order."""
 
     statement: sa.Select[Any]
     names: tuple[str, ...]
+
+    def params(self, key: CacheKey) -> dict[str, Any]:
+        """The parameters of the page whose cache key this is."""
+        return {name: bind.effective_value
+                for name, bind in zip(self.names, key.bindparams, strict=True)}
 
 
 async def _run_shaped(conn: AsyncConnection, table: sa.Table, page: sa.Select[Any],
@@ -108,28 +114,29 @@ async def _run_shaped(conn: AsyncConnection, table: sa.Table, page: sa.Select[An
     SELECT holds apart from its values (filters, sorts, their columns), with the same
     `shape` and extra columns. Later pages of that shape only swap in their values, in
     the order the cache key lists them. A page whose key cannot be made, or whose
-    statement would render parameters per execution (expanding IN lists), is built and
-    run each time."""
+    statement renders values into its SQL on each run (expanding IN lists), is built
+    and run each time."""
     key = page._generate_cache_key()
     kept = _kept_statements.setdefault(table, {})
     slot = ("shaped", key.key if key is not None else None, shape,
             tuple(e.name for e in extra))
-    if key is None or slot not in kept:
-        statement = _statement(page.cte("page"), cells_of, extra)
-        compiled = statement.compile(dialect=conn.dialect) if statement is not None \
-            else None
-        if key is None or (compiled is not None and (compiled.post_compile_params
-                                                     or compiled.literal_execute_params)):
-            return None if statement is None \
-                else dict((await conn.execute(statement)).mappings().one())
-        _keep(kept, slot, None if statement is None or compiled is None else _Shaped(
-            statement, tuple(compiled.bind_names[bind] for bind in key.bindparams)))
-    shaped = kept[slot]
-    if not isinstance(shaped, _Shaped):  # the database cannot build pages of this shape
+    if key is not None and slot in kept:
+        shaped = kept[slot]
+        if shaped is None:  # the database cannot build pages of this shape
+            return None
+        assert isinstance(shaped, _Shaped)
+        return await _run_kept(conn, shaped.statement, shaped.params(key))
+    statement = _statement(page.cte("page"), cells_of, extra)
+    if statement is None:
+        if key is not None:
+            _keep(kept, slot, None)
         return None
-    params = {name: bind.effective_value
-              for name, bind in zip(shaped.names, key.bindparams, strict=True)}
-    return await _run_kept(conn, shaped.statement, params)
+    compiled = statement.compile(dialect=conn.dialect)
+    if key is None or compiled.post_compile_params or compiled.literal_execute_params:
+        return dict((await conn.execute(statement)).mappings().one())
+    shaped = _Shaped(statement, tuple(compiled.bind_names[bind] for bind in key.bindparams))
+    _keep(kept, slot, shaped)
+    return await _run_kept(conn, statement, shaped.params(key))
 
 
 def _keep(kept: dict[Hashable, Any], key: Hashable, statement: Any) -> None:
