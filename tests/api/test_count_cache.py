@@ -5,6 +5,7 @@ repeated count is answered without counting again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,6 +122,20 @@ async def test_a_repeated_count_is_not_counted_again(
     await api.ok("POST", f"{ROWS}/{table_id}/", json={}, params={"user_field_names": "true"})
     assert await _count(api, table_id, **params) == 4
     assert len(counting) == 5
+
+
+async def test_clients_asking_at_once_share_one_count(
+        api: Api, app: Any, counting: list[str]) -> None:
+    """Identical filtered pages asked at once, as every client of a view asks after a
+    write, are counted once between them, and each gets the count."""
+    table_id = await _numbers(api)
+    params = {"filter__Amount__higher_than": "5"}
+    for _ in range(3):
+        counts = await asyncio.gather(*[_count(api, table_id, **params) for _ in range(8)])
+        assert counts == [4] * 8
+        await api.ok("POST", f"{ROWS}/{table_id}/", json={"Amount": "1"},
+                     params={"user_field_names": "true"})  # the next round misses again
+    assert len(counting) == 3
 
 
 async def test_a_grid_view_count_follows_changes(api: Api, second: Api,

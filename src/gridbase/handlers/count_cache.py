@@ -14,12 +14,15 @@ and clients ask for the same count again and again. A count is kept under:
 
 A missed count is read in one statement with the versions it belongs to (see
 `storage.table_versions`), so the cache holds only exact counts, on PostgreSQL's READ
-COMMITTED as on SQLite's snapshots. Size is bounded by an estimate of the bytes held,
+COMMITTED as on SQLite's snapshots. Requests that miss the same entry while it is
+being counted wait for that count instead of each counting (after a write, every
+client of a busy view asks at once). Size is bounded by an estimate of the bytes held,
 oldest use evicted first.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from typing import Any
 
@@ -79,6 +82,9 @@ class CountCache:
         self.misses = 0
         self._entries: OrderedDict[Key, tuple[int, int]] = OrderedDict()
         self._bytes = 0
+        # Counts being read, by entry: their result, or None when the count failed
+        # (each waiter then counts on its own).
+        self._counting: dict[Key, asyncio.Future[int | None]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -116,14 +122,29 @@ class CountCache:
         shape = where_key(where, conn.dialect)
         if versions is None:
             versions = await read_versions(conn, tables)
-        cached = self._get((tables, schemas, versions, shape))
+        key = (tables, schemas, versions, shape)
+        cached = self._get(key)
         if cached is not None:
             self.hits += 1
             return cached
+        pending = self._counting.get(key)
+        if pending is not None:
+            shared = await asyncio.shield(pending)
+            if shared is not None:
+                self.hits += 1
+                return shared
         self.misses += 1
-        count, versions = await count_at_versions(conn, table.sa_table, where, tables, ids)
-        weight = _ENTRY_OVERHEAD + len(repr(shape))
-        self._put((tables, schemas, versions, shape), count, weight)
+        counting: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._counting.setdefault(key, counting)
+        count: int | None = None
+        try:
+            count, read = await count_at_versions(conn, table.sa_table, where, tables, ids)
+            self._put((tables, schemas, read, shape), count,
+                      _ENTRY_OVERHEAD + len(repr(shape)))
+        finally:
+            counting.set_result(count)
+            if self._counting.get(key) is counting:
+                del self._counting[key]
         return count
 
     def _get(self, key: Key) -> int | None:
