@@ -27,7 +27,7 @@ from typing import Any
 import asyncpg
 
 from bench.dataset import build_dataset, load_rows
-from bench.run import _analyze, _big_scenarios, _database, _row_scenarios, _warm_up
+from bench.run import _analyze, _database, scenarios_for
 from bench.servers import gridbase_command, process_cpu_seconds, running
 from bench.wrk import run_wrk
 
@@ -111,12 +111,8 @@ async def _main(args: argparse.Namespace) -> None:
                     ds = await asyncio.to_thread(build_dataset, server.base_url)
                     await asyncio.to_thread(load_rows, ds, args.rows)
                     await _analyze(urls[side], f"database_table_{ds.table_id}")
-                    big = _big_scenarios(ds)
-                    scenarios[side] = {**_row_scenarios(ds, args.rows), **big}
-                    if big.keys() & set(names):  # measured as the bench does: settled
-                        await _warm_up(server, {name: big[name] for name in names
-                                                if name in big},
-                                       urls[side], f"database_table_{ds.table_id}")
+                    scenarios[side] = await scenarios_for(server, ds, args.rows, urls[side],
+                                                          names)
                     for name in names:  # warm-up: caches, prepared statements
                         await run_wrk(server.base_url, scenarios[side][name],
                                       concurrency=args.concurrency, seconds=1,

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.dataset import build_dataset, load_rows
-from bench.run import _big_scenarios, _database, _row_scenarios, _warm_up, drive, load_generator
+from bench.run import _database, drive, load_generator, scenarios_for
 from bench.servers import gridbase_command, running
 
 
@@ -51,10 +51,8 @@ async def _profile(args: argparse.Namespace) -> str:
             with running(gridbase_command(), env, "/api/_health/") as server:
                 ds = await asyncio.to_thread(build_dataset, server.base_url)
                 await asyncio.to_thread(load_rows, ds, args.rows)
-                big = _big_scenarios(ds)
-                if args.scenario in big:  # measured as the bench does: warmed up, settled
-                    await _warm_up(server, big, url, f"database_table_{ds.table_id}")
-                scenario = {**_row_scenarios(ds, args.rows), **big}[args.scenario]
+                scenario = (await scenarios_for(server, ds, args.rows, url,
+                                                [args.scenario]))[args.scenario]
                 raw = Path(tmp) / "raw.txt"
                 spy = subprocess.Popen(
                     [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",

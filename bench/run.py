@@ -17,7 +17,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -168,6 +168,18 @@ def _floor_batch(ds: Dataset, rows: int = 200, name: str = "floor batch_create_2
         bodies.append(_json({"items": items}))
     return Scenario(name, (f"/api/database/rows/table/{ds.table_id}/batch/",), "POST",
                     tuple(bodies), items=rows)
+
+
+async def scenarios_for(server: Server, ds: Dataset, rows: int, url: str,
+                        wanted: Sequence[str]) -> dict[str, Scenario]:
+    """The row and big-table scenarios on `ds` (a table of `rows` rows), the big ones
+    among `wanted` warmed up and settled first, as the bench measures them (for the
+    tools that measure chosen scenarios: `bench.ab`, `bench.profile`)."""
+    big = _big_scenarios(ds)
+    needed = {name: big[name] for name in wanted if name in big}
+    if needed:
+        await _warm_up(server, needed, url, f"database_table_{ds.table_id}")
+    return {**_row_scenarios(ds, rows), **big}
 
 
 async def _warm_up(server: Server, scenarios: dict[str, Scenario], url: str, table: str,

@@ -8,16 +8,16 @@ the driver the SQL with its parameters in order and turns the records into dicts
 only the result processors that do something (on asyncpg JSON columns need none: the
 dialect decodes them with codecs set on the connection).
 
-On PostgreSQL only for connections outside a transaction (autocommit reads): inside one,
-SQLAlchemy's adapter opens the transaction on its first statement, which this path
-would bypass. SQLite's transactions begin with an explicit BEGIN (`Database`), on the
-same connection, so any read there qualifies. Statements with expanding parameters
-(rendered per execution) are not for this path.
+Reads (`read_directly`): SQLite, whose transactions gridbase begins itself (`Database`),
+and PostgreSQL outside a transaction (autocommit reads); a failed read is run again
+through SQLAlchemy, which reports it as everywhere else. Statements with expanding
+parameters (rendered per execution) are not for this path.
 
-Writes (`run_directly`, PostgreSQL): a statement inside a write transaction, which it
-opens on the driver as SQLAlchemy's adapter would on a first statement, so SQLAlchemy's
-COMMIT or ROLLBACK ends it as usual. A failed statement cannot be run again there (the
-transaction is aborted): its error is raised as SQLAlchemy would raise it.
+Inside a PostgreSQL transaction (`run_directly`: a write's statements, a search's page):
+the statement runs in the connection's transaction, which it begins on the driver as
+SQLAlchemy's adapter would before a first statement, so SQLAlchemy's COMMIT or ROLLBACK
+ends it as usual. A failed statement cannot be run again there (the transaction is
+aborted): its error is raised as SQLAlchemy would raise it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -109,17 +109,19 @@ async def _begun_on_driver(conn: AsyncConnection, begin: Callable[[], Awaitable[
         await end(True)
 
 
-async def _sqlite_read_transaction(conn: AsyncConnection
-                                   ) -> AbstractAsyncContextManager[None]:
+@asynccontextmanager
+async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
     """SQLite: a deferred transaction begun on the driver (one hop, where SQLAlchemy's
     BEGIN takes three), which the `begin` listener then leaves alone."""
     driver: Any = (await driver_connection(conn)).driver_connection
-    return _begun_on_driver(
-        conn, lambda: driver.execute_fetchall("BEGIN"), lambda: bool(driver.in_transaction),
-        lambda commit: driver.commit() if commit else driver.rollback())
+    async with _begun_on_driver(
+            conn, lambda: driver.execute_fetchall("BEGIN"), lambda: bool(driver.in_transaction),
+            lambda commit: driver.commit() if commit else driver.rollback()):
+        yield
 
 
-async def _driver_transaction(conn: AsyncConnection) -> AbstractAsyncContextManager[None]:
+@asynccontextmanager
+async def _driver_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
     """PostgreSQL: a transaction begun by asyncpg, as SQLAlchemy's adapter begins one
     before a first statement."""
     adapter: Any = (await driver_connection(conn)).dbapi_connection
@@ -130,8 +132,9 @@ async def _driver_transaction(conn: AsyncConnection) -> AbstractAsyncContextMana
             transaction.commit if commit else transaction.rollback)
         return ended
 
-    return _begun_on_driver(conn, adapter._start_transaction,
-                            lambda: adapter._transaction is not None, end)
+    async with _begun_on_driver(conn, adapter._start_transaction,
+                                lambda: adapter._transaction is not None, end):
+        yield
 
 
 class Database:
@@ -168,7 +171,7 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A read-write transaction, committed when the block exits cleanly."""
         if self._write_lock is None:
-            async with self.engine.connect() as conn, await _driver_transaction(conn):
+            async with self.engine.connect() as conn, _driver_transaction(conn):
                 yield conn
             return
         async with self._write_lock, self.engine.connect() as conn:
@@ -197,7 +200,7 @@ class Database:
             async with self.engine.connect() as conn, conn.begin():
                 yield conn
             return
-        async with self.engine.connect() as conn, await _sqlite_read_transaction(conn):
+        async with self.engine.connect() as conn, _sqlite_read_transaction(conn):
             yield conn
 
     async def dispose(self) -> None:

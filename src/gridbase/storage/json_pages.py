@@ -161,6 +161,5 @@ async def _run_kept(conn: AsyncConnection, statement: sa.Select[Any] | None,
         return None
     if can_read_directly(conn):
         return (await read_directly(conn, statement, params))[0]
-    if conn.dialect.name == "postgresql":  # inside a transaction (a search's)
-        return (await run_directly(conn, statement, params))[0]
-    return dict((await conn.execute(statement, params)).mappings().one())
+    # PostgreSQL inside a transaction (a search's)
+    return (await run_directly(conn, statement, params))[0]

@@ -73,7 +73,7 @@ class JsonRowsText(FunctionElement[str]):
 
 
 dialect_templates(JsonRowsText, postgresql="COALESCE(CAST(json_agg({0}) AS TEXT), '[]')",
-           sqlite="json_group_array({0})")
+                  sqlite="json_group_array({0})")
 
 
 class JsonText(FunctionElement[Any]):
@@ -94,7 +94,7 @@ class JsonBool(FunctionElement[Any]):
 
 
 dialect_templates(JsonBool, postgresql="COALESCE({0}, false)",
-           sqlite="json(CASE WHEN {0} THEN 'true' ELSE 'false' END)")
+                  sqlite="json(CASE WHEN {0} THEN 'true' ELSE 'false' END)")
 
 
 class UtcIsoText(FunctionElement[str]):

@@ -19,12 +19,15 @@ without that row there is no side table to keep.
 from __future__ import annotations
 
 import functools
+import time
+import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.clock import now
@@ -365,6 +368,17 @@ def entries_hold(rows: sa.Table, table_id: int, terms: Sequence[Term]
 
 # Entries (by row id) whose share holding the terms estimates how common they are.
 _SAMPLE = 2000
+# Tables of at most this many entries list their matches from the full-text index in
+# about the time the estimate itself takes (its statement cost a small table's search a
+# fifth of its rate): they never walk.
+_SMALL_TABLE = _SAMPLE
+# The highest entry id each table's estimate last saw (about its size), and when, per
+# database (engine): a table known to be small skips the estimate's statement. Only the
+# plan hangs on it, never the rows found: a stale size costs time alone, and it is read
+# again after `_SIZE_SECONDS`.
+_last_entries: weakref.WeakKeyDictionary[Engine, dict[int, tuple[int, float]]] = (
+    weakref.WeakKeyDictionary())
+_SIZE_SECONDS = 30.0
 
 
 async def walk_rows(conn: AsyncConnection, table_id: int, terms: Sequence[Term],
@@ -377,6 +391,12 @@ async def walk_rows(conn: AsyncConnection, table_id: int, terms: Sequence[Term],
     estimates how far the walk goes (`wanted` / share) against how many matches the
     index would list (share * entries); the walk is taken when it reads fewer than
     half as many."""
+    sizes = _last_entries.setdefault(conn.sync_engine, {})
+    known = sizes.get(table_id)
+    small = max(2 * wanted, _SMALL_TABLE)  # the walk never pays below 2 * wanted either
+    if known is not None and known[0] <= small and \
+            time.monotonic() - known[1] < _SIZE_SECONDS:
+        return False
     side = _side(table_id, "sqlite")
     ids = matching_ids(table_id, "sqlite", terms)
     matching = ids.where(ids.selected_columns[0] <= _SAMPLE).subquery()
@@ -387,7 +407,8 @@ async def walk_rows(conn: AsyncConnection, table_id: int, terms: Sequence[Term],
         sa.select(side.c.rowid).order_by(side.c.rowid.desc()).limit(1).scalar_subquery(),
     ))).one()
     matches, sampled, last = (int(value or 0) for value in found)
-    if not matches or not sampled:
+    sizes[table_id] = (last, time.monotonic())
+    if not matches or not sampled or last <= small:
         return False
     share = matches / sampled
     return wanted / share < share * last / 2
