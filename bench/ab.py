@@ -1,4 +1,4 @@
-"""A/B of two versions of gridbase's code on PostgreSQL, scenarios interleaved.
+"""A/B of two versions of gridbase's code on one backend, scenarios interleaved.
 
 `python -m bench.ab --a main --b src --scenarios create_one,batch_create_200`: each
 side (a source folder holding `gridbase/`, or a git ref whose `src` is exported to a
@@ -7,8 +7,9 @@ bench table loaded and analyzed; then every round drives each scenario on A and 
 back to back, alternating which goes first. On a shared machine the two sides see the
 same load within a round, so compare the medians and ranges printed at the end, not
 figures from separate runs. Each run also reports the CPU time per request of the server
-process and of its database's PostgreSQL backends (from /proc), which other load on
-the machine disturbs much less than rates and latencies. Nothing is written to `results/`.
+process and (on PostgreSQL) of its database's backends (from /proc), which other load
+on the machine disturbs much less than rates and latencies. `--backend sqlite` gives
+each side its own SQLite file. Nothing is written to `results/`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def _imports_from(env: dict[str, str], folder: Path) -> None:
 async def _database_cpu(url: str) -> dict[int, float]:
     """CPU seconds used so far by each PostgreSQL backend connected to `url`'s database
     (gridbase's pooled connections), by process id."""
+    if not url.startswith("postgresql"):
+        return {}  # SQLite runs inside the server process: its CPU is the server's
     name = url.rsplit("/", 1)[1]
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
@@ -93,7 +96,9 @@ async def _main(args: argparse.Namespace) -> None:
         try:
             urls = {}
             for side in "AB":
-                urls[side], cleanup = await _database("postgresql", tmp)
+                folder = tmp / f"db-{side}"
+                folder.mkdir()
+                urls[side], cleanup = await _database(args.backend, folder)
                 cleanups.append(cleanup)
             envs = {side: {"GRIDBASE_DATA_DIR": str(tmp / f"data-{side}"),
                            "GRIDBASE_DATABASE_URL": urls[side],
@@ -145,8 +150,8 @@ async def _main(args: argparse.Namespace) -> None:
         finally:
             for cleanup in cleanups:
                 await cleanup()
-    print(f"\nA = {args.a}, B = {args.b}; {args.rounds} rounds of {args.seconds} s, "
-          f"{args.concurrency} connections, {args.rows} rows")
+    print(f"\nA = {args.a}, B = {args.b}, {args.backend}; {args.rounds} rounds of "
+          f"{args.seconds} s, {args.concurrency} connections, {args.rows} rows")
     for name in names:
         for side in "AB":
             rates = [r["items_per_s"] for r in results[(side, name)]]
@@ -165,6 +170,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--a", required=True, help="source folder or git ref")
     parser.add_argument("--b", default=str(ROOT / "src"), help="source folder or git ref")
+    parser.add_argument("--backend", default="postgresql", choices=("postgresql", "sqlite"))
     parser.add_argument("--scenarios", default="create_one,batch_create_200")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=5.0)

@@ -8,10 +8,11 @@ the driver the SQL with its parameters in order and turns the records into dicts
 only the result processors that do something (on asyncpg JSON columns need none: the
 dialect decodes them with codecs set on the connection).
 
-Reads (`read_directly`): SQLite, whose transactions gridbase begins itself (`Database`),
-and PostgreSQL outside a transaction (autocommit reads); a failed read is run again
-through SQLAlchemy, which reports it as everywhere else. Statements with expanding
-parameters (rendered per execution) are not for this path.
+Reads (`read_directly`): SQLite, whose transactions gridbase begins itself (`Database`)
+and whose short reads run on the event loop's thread (`sqlite_inline`), and PostgreSQL
+outside a transaction (autocommit reads); a failed read is run again through
+SQLAlchemy, which reports it as everywhere else. Statements with expanding parameters
+(rendered per execution) are not for this path.
 
 Inside a PostgreSQL transaction (`run_directly`: a write's statements, a search's page):
 the statement runs in the connection's transaction, which it begins on the driver as
@@ -31,6 +32,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TextualSelect
+
+from gridbase.storage import sqlite_inline
 
 __all__ = ["can_read_directly", "driver_connection", "fetch_dicts", "read_directly", "run_directly"]
 
@@ -129,7 +132,7 @@ async def read_directly(conn: AsyncConnection, statement: sa.Select[Any],
         compiled = await _compile(statement, conn.dialect, driver)
         values = _values(compiled, params)
         if conn.dialect.name == "sqlite":
-            records = await driver.execute_fetchall(compiled.sql, values)
+            records = await sqlite_inline.fetch_all(driver, compiled.sql, values)
         else:
             records = await driver.fetch(compiled.sql, *values)
     except Exception:

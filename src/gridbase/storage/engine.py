@@ -4,11 +4,11 @@ SQLite allows one writer at a time, so writes there take an in-process lock and
 `BEGIN IMMEDIATE`; reads use a deferred `BEGIN` and never wait on writers (WAL).
 
 Every call into aiosqlite is a hop to the connection's worker thread and back, which
-costs more than a small SELECT. So SQLite reads begin on the driver (one hop, where
-SQLAlchemy's BEGIN takes three: cursor, execute, close), reads that need no snapshot run
-each statement on its own (autocommit, no BEGIN or COMMIT at all), and a COMMIT or
-ROLLBACK of a connection that is not in a transaction (a pool's reset on return) is
-skipped: pysqlite would do nothing with it but the hop.
+costs more than a small SELECT. So SQLite reads begin and end on the driver, on the
+loop's own thread (SQLAlchemy's BEGIN takes three hops: cursor, execute, close), reads
+that need no snapshot run each statement on its own (autocommit, no BEGIN or COMMIT at
+all), and a COMMIT or ROLLBACK of a connection that is not in a transaction (a pool's
+reset on return) is skipped: pysqlite would do nothing with it but the hop.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from gridbase.storage import sqlite_inline
 from gridbase.storage.auth_cache import AuthCache
 from gridbase.storage.direct import driver_connection
 from gridbase.storage.sql_functions import register_sqlite_functions
@@ -111,12 +112,18 @@ async def _begun_on_driver(conn: AsyncConnection, begin: Callable[[], Awaitable[
 
 @asynccontextmanager
 async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
-    """SQLite: a deferred transaction begun on the driver (one hop, where SQLAlchemy's
-    BEGIN takes three), which the `begin` listener then leaves alone."""
+    """SQLite: a deferred transaction begun on the driver, on the loop's thread (where
+    SQLAlchemy's BEGIN takes three hops to aiosqlite's), which the `begin` listener then
+    leaves alone; it is ended there too when no statement went through SQLAlchemy."""
     driver: Any = (await driver_connection(conn)).driver_connection
-    async with _begun_on_driver(
-            conn, lambda: driver.execute_fetchall("BEGIN"), lambda: bool(driver.in_transaction),
-            lambda commit: driver.commit() if commit else driver.rollback()):
+
+    async def begin() -> None:
+        sqlite_inline.begin(driver)
+
+    async def end(commit: bool) -> None:
+        sqlite_inline.end(driver, commit)
+
+    async with _begun_on_driver(conn, begin, lambda: bool(driver.in_transaction), end):
         yield
 
 
@@ -155,6 +162,9 @@ class Database:
             # index (28 ms). Planning each run cost nothing measurable on small pages.
             kwargs["connect_args"] = {
                 "server_settings": {"plan_cache_mode": "force_custom_plan"}}
+        else:
+            # SQLite: short reads run on the loop's thread (`sqlite_inline`).
+            kwargs["connect_args"] = {"check_same_thread": False}
         self.engine = create_async_engine(url, **kwargs)
         self.dialect = self.engine.dialect.name
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
