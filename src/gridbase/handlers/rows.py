@@ -134,9 +134,10 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
 async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
                      build_index: bool, trusted: bool) -> RowPage:
     # A search sets its planning mode for its own transaction (`search.use_index`);
-    # other listings skip BEGIN/COMMIT.
+    # other listings skip BEGIN/COMMIT. A plain page's plan never depends on values.
     searching = bool(search.search_terms(query.search, query.search_mode))
-    async with svc.db.read(snapshot=searching) as conn:
+    plain = not (searching or query.filter_params or query.order_by or query.view_id)
+    async with svc.db.read(snapshot=searching, reuse_plans=plain) as conn:
         table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.read",
                                         trusted)
         indexed = await search.use_index(conn, table, query.search, query.search_mode,
@@ -205,7 +206,7 @@ async def _get_row(
     svc: Services, actor: Actor, table_id: int, row_id: int, user_field_names: bool,
     join: list[tuple[str, str]], trusted: bool,
 ) -> dict[str, Any] | orjson.Fragment:
-    async with svc.db.read(snapshot=False) as conn:
+    async with svc.db.read(snapshot=False, reuse_plans=True) as conn:
         table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.read",
                                         trusted)
         joins = await resolve_joins(svc, conn, actor, table, join, user_field_names)
