@@ -1,4 +1,4 @@
-"""Short SQLite reads run on the event loop's thread, within a budget of SQLite steps;
+"""Short SQLite reads run on the event loop's thread, within a budget of time;
 a read that outgrows it is interrupted and run again on the connection's worker thread
 (`storage.sqlite_inline`). Answers must not depend on which way a read went. PostgreSQL
 has no inline path: there the same requests must answer the same under either setting.
@@ -17,9 +17,9 @@ from tests.conftest import Api
 
 
 def _overrun_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A budget of no steps, checked at every step: each inline run is interrupted."""
+    """A budget of no time, checked at every step: each inline run is interrupted."""
     monkeypatch.setattr(sqlite_inline, "_CHECK_EVERY", 1)
-    monkeypatch.setattr(sqlite_inline, "_BUDGET_CHECKS", 0)
+    monkeypatch.setattr(sqlite_inline, "_BUDGET_SECONDS", -1.0)
     monkeypatch.setattr(sqlite_inline, "_skipping", {})
 
 

@@ -3,8 +3,8 @@
 aiosqlite runs every call on the connection's worker thread: a queue, a thread wake-up,
 a hand-back through the loop's self-pipe, and the GIL passed to and fro among up to
 twenty such threads. For a row read by id that costs several times the query. So a read
-is first run right here, with a budget of SQLite virtual-machine steps (a progress
-handler, about a millisecond's worth); a read that outgrows it is interrupted, which
+is first run right here, with a budget of a millisecond (checked by a progress handler
+that SQLite calls every thousand steps); a read that outgrows it is interrupted, which
 undoes nothing but its own progress, and run again on the worker thread, where it no
 longer holds up every other request. A statement that keeps outgrowing its budget
 (a deep offset, a scan of a large table) skips the inline attempt for a while.
@@ -17,30 +17,31 @@ from using one connection at once.
 from __future__ import annotations
 
 import sqlite3
+from time import perf_counter
 from typing import Any
 
 __all__ = ["begin", "end", "fetch_all"]
 
-# Virtual-machine steps a read may take inline, counted in checks of `_CHECK_EVERY`
-# steps: about a millisecond on this kind of machine (a 100-row page built as JSON
-# takes about 17,000). SQLite counts steps per prepared statement across its runs, so
-# the handler counts its own calls rather than being set to fire once at the budget.
+# How long a read may hold the loop: about twice a 100-row page of the bench's table
+# (0.45 ms), a fifth of a filtered page of 1,000,000 rows. Time, not SQLite's steps, is
+# the measure: a step can be a B-tree seek or a LIKE over a long text, so steps per
+# millisecond vary twentyfold between statements.
+_BUDGET_SECONDS = 0.001
+# SQLite calls the progress handler every this many virtual-machine steps (5 to 100
+# steps take a microsecond), and the handler looks at the clock.
 _CHECK_EVERY = 1000
-_BUDGET_CHECKS = 100
 # After an interrupted inline run, this many runs of the same SQL go straight to the
 # worker thread; then it is tried inline again (its values may make it short).
 _SKIP_AFTER_OVERRUN = 32
 _MEMO_SIZE = 1000
 _skipping: dict[str, int] = {}
-# Checks so far of the run in progress: inline runs never overlap (they hold the loop).
-_checks = 0
+# The deadline of the run in progress: inline runs never overlap (they hold the loop).
+_deadline = 0.0
 
 
 def _check() -> int:
     """SQLite's progress handler: a non-zero answer interrupts the statement."""
-    global _checks
-    _checks += 1
-    return int(_checks > _BUDGET_CHECKS)
+    return int(perf_counter() > _deadline)
 
 
 def _overran(error: sqlite3.OperationalError) -> bool:
@@ -49,8 +50,8 @@ def _overran(error: sqlite3.OperationalError) -> bool:
 
 def _inline_run(raw: sqlite3.Connection, sql: str, values: Any) -> list[Any] | None:
     """The statement's rows, or None when it outgrew the budget."""
-    global _checks
-    _checks = 0
+    global _deadline
+    _deadline = perf_counter() + _BUDGET_SECONDS
     raw.set_progress_handler(_check, _CHECK_EVERY)
     try:
         return raw.execute(sql, values).fetchall()
