@@ -90,7 +90,8 @@ class AuthCache:
                 self.clear()
 
         def _end(conn: Connection) -> None:
-            if conn.info.pop(_DIRTY, False):
+            # A lost connection took its info with it: clear, in case it had written.
+            if conn.invalidated or conn.info.pop(_DIRTY, False):
                 self.clear()
 
         event.listen(engine.sync_engine, "commit", _end)

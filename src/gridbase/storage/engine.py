@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection as SyncConnection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -95,6 +96,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         elif not options.get(_AUTOCOMMIT_OPTION, False) and not _in_transaction(
                 conn.connection):  # a read's transaction begun on the driver
             conn.exec_driver_sql("BEGIN")
+
+
+def _skip_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """PostgreSQL: a pooled connection the server has closed (a restart, a terminated
+    backend) is replaced at checkout, not handed to a request that would fail on it.
+    asyncpg knows it is closed once the loop has read the end of its socket: no round
+    trip, unlike a ping on every checkout."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this connection")
 
 
 @asynccontextmanager
@@ -171,6 +181,8 @@ class Database:
             # Statements that may reuse plans (module docstring): a pool of their own,
             # as the mode is a connection's setting.
             self._reusing_engine = create_async_engine(url, **kwargs)
+            for engine in (self.engine, self._reusing_engine):
+                event.listen(engine.sync_engine, "checkout", _skip_closed)
         else:
             # SQLite: short reads run on the loop's thread (`sqlite_inline`).
             self.engine = create_async_engine(
