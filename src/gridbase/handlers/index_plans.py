@@ -44,16 +44,20 @@ _CONTAINING = frozenset({"contains"})
 # filters that pick few rows get an index.
 _SQLITE_COMPARING = frozenset({"equal", "single_select_equal", "single_select_is_any_of",
                                "date_is"})
+# Filters that keep one value of the compared expression: an index led by it walks the
+# matching rows in the order of its next column (`composite_plans`).
+_EQUALITY = frozenset({"equal", "single_select_equal", "boolean"})
 
 
 @dataclass(frozen=True)
 class IndexUse:
     """A field used by a listing: compared, searched with `contains`, or sorted by;
-    `narrow` when the comparison is an equality (few rows)."""
+    `narrow` when the comparison picks few rows; `equality` when it keeps one value."""
 
     field: FieldSpec
     purpose: str
     narrow: bool = False
+    equality: bool = False
 
 
 def leaf_use(spec: FieldSpec | None, filter_type: str) -> IndexUse | None:
@@ -61,7 +65,8 @@ def leaf_use(spec: FieldSpec | None, filter_type: str) -> IndexUse | None:
     if spec is None or spec.id == 0:  # row ids and row timestamps
         return None
     if filter_type in _COMPARING:
-        return IndexUse(spec, COMPARE, narrow=filter_type in _SQLITE_COMPARING)
+        return IndexUse(spec, COMPARE, narrow=filter_type in _SQLITE_COMPARING,
+                        equality=filter_type in _EQUALITY)
     if filter_type in _CONTAINING:
         return IndexUse(spec, CONTAINS)
     return None
@@ -132,8 +137,28 @@ def _plan(use: IndexUse, table: TableSchema, dialect: str) -> IndexPlan | None:
     return None
 
 
+def _composite_plans(uses: list[IndexUse], table: TableSchema, dialect: str
+                     ) -> list[IndexPlan]:
+    """Two-column indexes for a listing that filters by equality and sorts: each
+    equality's column, then the first sort's key (see `auto_indexes`)."""
+    first_sort = next((use for use in uses if use.purpose == SORT), None)
+    ordered = None if first_sort is None else _plan(first_sort, table, dialect)
+    if ordered is None:
+        return []
+    plans = []
+    for use in uses:
+        if use.purpose == COMPARE and use.equality:
+            leading = _plan(use, table, dialect)
+            if leading is not None and leading.kind == "sort" and \
+                    leading.column != ordered.column:
+                plans.append(IndexPlan(table.id, ordered.column, ordered.kind,
+                                       leading=leading.column))
+    return plans
+
+
 def plans_for(uses: Iterable[IndexUse], table: TableSchema, dialect: str) -> list[IndexPlan]:
     """The automatic indexes that would serve `uses`, each once, db_index ones left out."""
+    uses = list(uses)
     plans: list[IndexPlan] = []
     for use in uses:
         plan = _plan(use, table, dialect)
@@ -142,4 +167,7 @@ def plans_for(uses: Iterable[IndexUse], table: TableSchema, dialect: str) -> lis
         if plan.kind == "sort" and use.purpose == COMPARE and use.field.db_index:
             continue  # the field's own index serves comparisons already
         plans.append(plan)
+    for plan in _composite_plans(uses, table, dialect):
+        if plan not in plans:
+            plans.append(plan)
     return plans
