@@ -1,6 +1,7 @@
 """Short SQLite reads run on the event loop's thread, within a budget of time;
 a read that outgrows it is interrupted and run again on the connection's worker thread
-(`storage.sqlite_inline`). Answers must not depend on which way a read went. PostgreSQL
+(`storage.sqlite_inline`), whether it runs straight on the driver or through
+SQLAlchemy's cursor. Answers must not depend on which way a read went. PostgreSQL
 has no inline path: there the same requests must answer the same under either setting.
 """
 
@@ -30,6 +31,9 @@ async def _reads(api: Api, table_id: int, row_id: int) -> list[Any]:
         await api.rows(table_id, user_field_names="true", order_by="-Name",
                        filter__Name__contains="7"),
         await api.ok("GET", f"{rows}{row_id}/", params={"user_field_names": "true"}),
+        # statements through SQLAlchemy's cursor (`sqlite_inline.DriverCursor`)
+        await api.rows(table_id, user_field_names="true", search="row 1"),
+        await api.ok("GET", f"/api/database/fields/table/{table_id}/"),
     ]
 
 
@@ -44,6 +48,8 @@ async def test_reads_answer_alike_inline_or_on_the_worker_thread(
     assert [r["Name"] for r in inline[0]["results"]] == [f"row {n}" for n in range(20, 40)]
     assert inline[1]["count"] == len([n for n in range(60) if "7" in f"row {n}"])
     assert inline[2]["Name"] == "row 17"
+    assert inline[3]["count"] >= 11  # "row 1", "row 10" ... "row 19" at least
+    assert [f["name"] for f in inline[4]] == ["Name"]
     _overrun_every_read(monkeypatch)
     # Each statement is first interrupted, then skips the inline attempt for a while.
     for _ in range(3):

@@ -30,6 +30,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+)
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -74,11 +78,28 @@ def _skip_idle_ends(dialect: Any) -> None:
     dialect.do_rollback = do_rollback
 
 
+class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's cursor over `sqlite_inline.DriverCursor`: a statement in one hop to
+    aiosqlite's thread where aiosqlite takes four, or none for a short read."""
+
+    __slots__ = ()
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        return sqlite_inline.DriverCursor(connection)
+
+
+class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = _OneHopCursor
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     _skip_idle_ends(engine.sync_engine.dialect)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # The same adapter with SQLAlchemy's own cursors swapped (server-side ones kept).
+        dbapi_connection.__class__ = _OneHopConnection
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -20,7 +20,7 @@ import sqlite3
 from time import perf_counter
 from typing import Any
 
-__all__ = ["begin", "end", "fetch_all"]
+__all__ = ["DriverCursor", "begin", "end", "fetch_all", "run"]
 
 # How long a read may hold the loop: about twice a 100-row page of the bench's table
 # (0.45 ms), a fifth of a filtered page of 1,000,000 rows. Time, not SQLite's steps, is
@@ -48,13 +48,14 @@ def _overran(error: sqlite3.OperationalError) -> bool:
     return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
 
 
-def _inline_run(raw: sqlite3.Connection, sql: str, values: Any) -> list[Any] | None:
+def _inline_run(cursor: sqlite3.Cursor, sql: str, values: Any) -> list[Any] | None:
     """The statement's rows, or None when it outgrew the budget."""
     global _deadline
+    raw = cursor.connection
     _deadline = perf_counter() + _BUDGET_SECONDS
     raw.set_progress_handler(_check, _CHECK_EVERY)
     try:
-        return raw.execute(sql, values).fetchall()
+        return cursor.execute(sql, values).fetchall()
     except sqlite3.OperationalError as error:
         if _overran(error):
             return None
@@ -63,21 +64,96 @@ def _inline_run(raw: sqlite3.Connection, sql: str, values: Any) -> list[Any] | N
         raw.set_progress_handler(None, 0)
 
 
-async def fetch_all(driver: Any, sql: str, values: Any) -> list[Any]:
-    """Rows of a read statement on an aiosqlite connection (not writes: an interrupted
-    write inside a transaction would roll the transaction back)."""
-    skips = _skipping.pop(sql, 0)
-    if skips > 1:
-        _skipping[sql] = skips - 1
-    elif not skips:
-        rows = _inline_run(driver._conn, sql, values)
-        if rows is not None:
-            return rows
-        if len(_skipping) >= _MEMO_SIZE:  # statements of tables since dropped, say
-            _skipping.clear()
-        _skipping[sql] = _SKIP_AFTER_OVERRUN
-    result: list[Any] = list(await driver.execute_fetchall(sql, values))
+def _run_fetching(cursor: sqlite3.Cursor, sql: str, values: Any) -> list[Any]:
+    """On the worker thread: the statement and its rows (none for a write) in one hop."""
+    cursor.execute(sql, values)
+    return cursor.fetchall() if cursor.description is not None else []
+
+
+async def run(driver: Any, cursor: sqlite3.Cursor, sql: str, values: Any, *,
+              reads: bool) -> list[Any]:
+    """Run a statement on `cursor` (of aiosqlite connection `driver`) and return its
+    rows: a read first on the loop's thread, within the budget; a write, or a read
+    that outgrew it, in one hop to the worker thread. Writes never run inline: an
+    interrupted write rolls back its whole transaction, and a write's time (a column
+    rewritten for a type conversion) has no bound."""
+    if reads:
+        skips = _skipping.pop(sql, 0)
+        if skips > 1:
+            _skipping[sql] = skips - 1
+        elif not skips:
+            rows = _inline_run(cursor, sql, values)
+            if rows is not None:
+                return rows
+            if len(_skipping) >= _MEMO_SIZE:  # statements of tables since dropped, say
+                _skipping.clear()
+            _skipping[sql] = _SKIP_AFTER_OVERRUN
+    result: list[Any] = await driver._execute(_run_fetching, cursor, sql, values)
     return result
+
+
+async def fetch_all(driver: Any, sql: str, values: Any) -> list[Any]:
+    """Rows of a read statement on an aiosqlite connection."""
+    cursor = driver._conn.cursor()
+    try:
+        return await run(driver, cursor, sql, values, reads=True)
+    finally:
+        cursor.close()
+
+
+class DriverCursor:
+    """aiosqlite's cursor interface over a sqlite3 cursor, for SQLAlchemy's adapter
+    (`one_hop_cursors`): where aiosqlite spends a hop on each of cursor, execute,
+    fetchall and close, a statement here takes one hop, or none for a short read."""
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self._cursor: sqlite3.Cursor = driver._conn.cursor()
+        self._rows: list[Any] = []
+
+    async def __aenter__(self) -> DriverCursor:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._cursor.arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._cursor.arraysize = value
+
+    async def execute(self, sql: str, parameters: Any = ()) -> DriverCursor:
+        reads = sql.lstrip()[:6].upper() == "SELECT"
+        self._rows = await run(self._driver, self._cursor, sql, parameters, reads=reads)
+        return self
+
+    async def executemany(self, sql: str, parameters: Any) -> DriverCursor:
+        self._rows = []
+        await self._driver._execute(self._cursor.executemany, sql, parameters)
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    async def close(self) -> None:
+        self._rows = []
+        self._cursor.close()
 
 
 def begin(driver: Any) -> None:
