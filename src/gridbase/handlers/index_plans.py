@@ -45,7 +45,7 @@ _CONTAINING = frozenset({"contains"})
 _SQLITE_COMPARING = frozenset({"equal", "single_select_equal", "single_select_is_any_of",
                                "date_is"})
 # Filters that keep one value of the compared expression: an index led by it walks the
-# matching rows in the order of its next column (`composite_plans`).
+# matching rows in the order of its next column (`_composite_plans`).
 _EQUALITY = frozenset({"equal", "single_select_equal", "boolean"})
 
 

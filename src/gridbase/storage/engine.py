@@ -4,11 +4,12 @@ SQLite allows one writer at a time, so writes there take an in-process lock and
 `BEGIN IMMEDIATE`; reads use a deferred `BEGIN` and never wait on writers (WAL).
 
 Every call into aiosqlite is a hop to the connection's worker thread and back, which
-costs more than a small SELECT. So SQLite reads begin and end on the driver, on the
-loop's own thread (SQLAlchemy's BEGIN takes three hops: cursor, execute, close), reads
-that need no snapshot run each statement on its own (autocommit, no BEGIN or COMMIT at
-all), and a COMMIT or ROLLBACK of a connection that is not in a transaction (a pool's
-reset on return) is skipped: pysqlite would do nothing with it but the hop.
+costs more than a small SELECT (`sqlite_inline`: short reads run on the loop's own
+thread, other statements in one hop). So SQLite reads begin and end on the loop's
+thread, reads that need no snapshot run each statement on its own (autocommit, no BEGIN
+or COMMIT at all), and a COMMIT or ROLLBACK of a connection that is not in a
+transaction (a pool's reset on return) is skipped: pysqlite would do nothing with it
+but the hop.
 
 PostgreSQL plans each statement for its values by default here (`force_custom_plan`).
 Row queries are prepared once and run with many different values (a filter's LIKE
@@ -154,8 +155,8 @@ async def _begun_on_driver(conn: AsyncConnection, begin: Callable[[], Awaitable[
 
 @asynccontextmanager
 async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
-    """SQLite: a deferred transaction begun on the driver, on the loop's thread (where
-    SQLAlchemy's BEGIN takes three hops to aiosqlite's), which the `begin` listener then
+    """SQLite: a deferred transaction begun on the driver, on the loop's thread (through
+    SQLAlchemy it would take a hop to aiosqlite's), which the `begin` listener then
     leaves alone; it is ended there too when no statement went through SQLAlchemy."""
     driver: Any = (await driver_connection(conn)).driver_connection
 

@@ -1,13 +1,18 @@
-"""SQLite reads run on the event loop's own thread when they are short.
+"""SQLite statements with as few hops to aiosqlite's worker thread as may be.
 
 aiosqlite runs every call on the connection's worker thread: a queue, a thread wake-up,
 a hand-back through the loop's self-pipe, and the GIL passed to and fro among up to
 twenty such threads. For a row read by id that costs several times the query. So a read
-is first run right here, with a budget of a millisecond (checked by a progress handler
-that SQLite calls every thousand steps); a read that outgrows it is interrupted, which
-undoes nothing but its own progress, and run again on the worker thread, where it no
-longer holds up every other request. A statement that keeps outgrowing its budget
-(a deep offset, a scan of a large table) skips the inline attempt for a while.
+is first run right here, on the loop's thread, with a budget of a millisecond (checked
+by a progress handler that SQLite calls every thousand steps); a read that outgrows it
+is interrupted, which undoes nothing but its own progress, and run again on the worker
+thread, where it no longer holds up every other request. A statement that keeps
+outgrowing its budget (a deep offset, a scan of a large table) skips the inline attempt
+for a while. Writes always go to the worker thread, with their rows in the same hop.
+
+Both the statements gridbase runs on the driver (`fetch_all`) and SQLAlchemy's take
+this way: SQLAlchemy's adapter gets `DriverCursor`s (`Database`), where aiosqlite's
+cursors spend a hop on each of cursor, execute, fetchall and close.
 
 Connections are opened with `check_same_thread=False` (`Database`) for this; SQLite's
 serialized mode and the pool (one request per connection at a time) keep two threads
@@ -23,9 +28,9 @@ from typing import Any
 __all__ = ["DriverCursor", "begin", "end", "fetch_all", "run"]
 
 # How long a read may hold the loop: about twice a 100-row page of the bench's table
-# (0.45 ms), a fifth of a filtered page of 1,000,000 rows. Time, not SQLite's steps, is
-# the measure: a step can be a B-tree seek or a LIKE over a long text, so steps per
-# millisecond vary twentyfold between statements.
+# (0.45 ms), a fraction of a filtered page of 1,000,000 rows (2 to 8 ms). Time, not
+# SQLite's steps, is the measure: a step can be a B-tree seek or a LIKE over a long
+# text, so steps per millisecond vary twentyfold between statements.
 _BUDGET_SECONDS = 0.001
 # SQLite calls the progress handler every this many virtual-machine steps (5 to 100
 # steps take a microsecond), and the handler looks at the clock.
@@ -102,9 +107,9 @@ async def fetch_all(driver: Any, sql: str, values: Any) -> list[Any]:
 
 
 class DriverCursor:
-    """aiosqlite's cursor interface over a sqlite3 cursor, for SQLAlchemy's adapter
-    (`one_hop_cursors`): where aiosqlite spends a hop on each of cursor, execute,
-    fetchall and close, a statement here takes one hop, or none for a short read."""
+    """aiosqlite's cursor interface over a sqlite3 cursor, for SQLAlchemy's adapter:
+    a statement takes one hop (`run`), or none for a short read; creating, fetching
+    from and closing the cursor take none."""
 
     def __init__(self, driver: Any) -> None:
         self._driver = driver
