@@ -131,7 +131,9 @@ async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
     if not search_terms(text, mode):
         return False
     if await index_ready(conn, table):
-        await store.plan_for_values(conn)
+        # Searches read on connections that plan each statement for its values
+        # (`Database.read`): a rare term's best plan is a bitmap scan of the trigram
+        # index, a common term's a walk of the rows in order.
         return True
     if build:
         raise IndexNotReady(table.id)
