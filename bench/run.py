@@ -189,8 +189,12 @@ async def _warm_up(server: Server, scenarios: dict[str, Scenario], url: str, tab
     trigger the automatic indexes, built in the background: measured once they are
     all built and the table analyzed (`settle`). The seconds it took, and the indexes."""
     started = time.perf_counter()
+    # Searches first: building the search index bumps the table's data version (cached
+    # counts must not outlive a new index), so built last it left the first scenario
+    # measured to count its whole match again at its start, as no table in use does.
+    ordered = sorted(scenarios.values(), key=lambda scenario: "search" not in scenario.name)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=900) as http:
-        for scenario in scenarios.values():
+        for scenario in ordered:
             for i in range(uses):
                 await send(http, scenario, i)
     indexes = await settled_indexes(url, table)
