@@ -123,19 +123,27 @@ async def test_reads_end_outside_a_transaction(app: Any, snapshot: bool, through
 async def test_plans_are_reused_only_where_values_cannot_change_them(app: Any) -> None:
     """PostgreSQL: reads plan each statement for its values (a filter's values change
     its best plan), while writes and reads marked `reuse_plans` (rows by id, plain
-    pages) may reuse a plan. SQLite has no plan cache to set: every way still reads."""
+    pages) may reuse a plan. SQLite has no plan cache to set: there each way keeps its
+    own transaction (a snapshot read and a write hold one, autocommit reads none)."""
     db = app.state.services.db
-    show = sa.text("SHOW plan_cache_mode") if not db.is_sqlite else sa.text("SELECT 'none'")
+
+    async def state(conn: Any) -> Any:
+        if db.is_sqlite:
+            return (await _driver(conn)).in_transaction
+        return await conn.scalar(sa.text("SHOW plan_cache_mode"))
+
     async with db.read() as conn:
-        snapshot_mode = await conn.scalar(show)
+        snapshot_mode = await state(conn)
     async with db.read(snapshot=False) as conn:
-        read_mode = await conn.scalar(show)
+        read_mode = await state(conn)
     async with db.read(snapshot=False, reuse_plans=True) as conn:
-        reusing_mode = await conn.scalar(show)
+        reusing_mode = await state(conn)
     async with db.write() as conn:
-        write_mode = await conn.scalar(show)
+        await conn.execute(sa.text("SELECT 1"))
+        write_mode = await state(conn)
     if db.is_sqlite:
-        assert {snapshot_mode, read_mode, reusing_mode, write_mode} == {"none"}
+        assert (snapshot_mode, read_mode, reusing_mode, write_mode) == (
+            True, False, False, True)
     else:
         assert (snapshot_mode, read_mode) == ("force_custom_plan", "force_custom_plan")
         assert (reusing_mode, write_mode) == ("auto", "auto")

@@ -137,37 +137,31 @@ def _plan(use: IndexUse, table: TableSchema, dialect: str) -> IndexPlan | None:
     return None
 
 
-def _composite_plans(uses: list[IndexUse], table: TableSchema, dialect: str
+def _composite_plans(planned: list[tuple[IndexUse, IndexPlan | None]], table_id: int
                      ) -> list[IndexPlan]:
     """Two-column indexes for a listing that filters by equality and sorts: each
-    equality's column, then the first sort's key (see `auto_indexes`)."""
-    first_sort = next((use for use in uses if use.purpose == SORT), None)
-    ordered = None if first_sort is None else _plan(first_sort, table, dialect)
+    equality's column, then the first sort's key (see `auto_indexes`); `planned` pairs
+    each use with its own index."""
+    ordered = next((plan for use, plan in planned if use.purpose == SORT), None)
     if ordered is None:
         return []
-    plans = []
-    for use in uses:
-        if use.purpose == COMPARE and use.equality:
-            leading = _plan(use, table, dialect)
-            if leading is not None and leading.kind == "sort" and \
-                    leading.column != ordered.column:
-                plans.append(IndexPlan(table.id, ordered.column, ordered.kind,
-                                       leading=leading.column))
-    return plans
+    return [IndexPlan(table_id, ordered.column, ordered.kind, leading=plan.column)
+            for use, plan in planned
+            if use.purpose == COMPARE and use.equality and plan is not None
+            and plan.kind == "sort" and plan.column != ordered.column]
 
 
 def plans_for(uses: Iterable[IndexUse], table: TableSchema, dialect: str) -> list[IndexPlan]:
     """The automatic indexes that would serve `uses`, each once, db_index ones left out."""
-    uses = list(uses)
+    planned = [(use, _plan(use, table, dialect)) for use in uses]
     plans: list[IndexPlan] = []
-    for use in uses:
-        plan = _plan(use, table, dialect)
+    for use, plan in planned:
         if plan is None or plan in plans:
             continue
         if plan.kind == "sort" and use.purpose == COMPARE and use.field.db_index:
             continue  # the field's own index serves comparisons already
         plans.append(plan)
-    for plan in _composite_plans(uses, table, dialect):
+    for plan in _composite_plans(planned, table.id):
         if plan not in plans:
             plans.append(plan)
     return plans

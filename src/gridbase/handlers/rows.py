@@ -134,7 +134,8 @@ async def list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery)
 async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery,
                      build_index: bool, trusted: bool) -> RowPage:
     # A search reads its index's state and its page in one transaction (on SQLite one
-    # snapshot); other listings skip BEGIN/COMMIT. A plain page's plan never depends on its values.
+    # snapshot); other listings skip BEGIN/COMMIT. A plain page's plan never depends on
+    # its values.
     searching = bool(search.search_terms(query.search, query.search_mode))
     plain = not (searching or query.filter_params or query.order_by or query.view_id)
     async with svc.db.read(snapshot=searching, reuse_plans=plain) as conn:

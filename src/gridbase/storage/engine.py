@@ -159,14 +159,9 @@ async def _sqlite_read_transaction(conn: AsyncConnection) -> AsyncIterator[None]
     SQLAlchemy it would take a hop to aiosqlite's), which the `begin` listener then
     leaves alone; it is ended there too when no statement went through SQLAlchemy."""
     driver: Any = (await driver_connection(conn)).driver_connection
-
-    async def begin() -> None:
-        sqlite_inline.begin(driver)
-
-    async def end(commit: bool) -> None:
-        sqlite_inline.end(driver, commit)
-
-    async with _begun_on_driver(conn, begin, lambda: bool(driver.in_transaction), end):
+    async with _begun_on_driver(
+            conn, lambda: sqlite_inline.begin(driver), lambda: bool(driver.in_transaction),
+            lambda commit: sqlite_inline.end(driver, commit)):
         yield
 
 
@@ -210,17 +205,14 @@ class Database:
             self.engine = create_async_engine(
                 url, **kwargs, connect_args={"check_same_thread": False})
             self._reusing_engine = self.engine
+        self._engines = tuple({self.engine, self._reusing_engine})
         self.dialect = self.engine.dialect.name
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
         self.auth_cache = AuthCache()
-        for engine in self._engines():
+        for engine in self._engines:
             self.auth_cache.watch(engine)
-
-    def _engines(self) -> list[AsyncEngine]:
-        return list({id(engine): engine for engine in (self.engine, self._reusing_engine)}
-                    .values())
 
     @property
     def is_sqlite(self) -> bool:
@@ -267,5 +259,5 @@ class Database:
             yield conn
 
     async def dispose(self) -> None:
-        for engine in self._engines():
+        for engine in self._engines:
             await engine.dispose()

@@ -374,10 +374,10 @@ _SMALL_TABLE = _SAMPLE
 # The highest entry id each table's estimate last saw (about its size), and when, per
 # database (engine): a table known to be small skips the estimate's statement. Only the
 # plan hangs on it, never the rows found: a stale size costs time alone, and it is read
-# again after `_SIZE_SECONDS`.
+# again after `_MEMO_SECONDS`.
 _last_entries: weakref.WeakKeyDictionary[Engine, dict[int, tuple[int, float]]] = (
     weakref.WeakKeyDictionary())
-_SIZE_SECONDS = 30.0
+_MEMO_SECONDS = 30.0
 # Each estimate's answer, per database, by table, terms and rows wanted, for as long:
 # the estimate is a statement of its own (1.6 ms of a 5 ms search of a million rows),
 # and its answer, like the size, only picks the plan.
@@ -398,27 +398,38 @@ async def walk_rows(conn: AsyncConnection, table_id: int, terms: Sequence[Term],
     index would list (share * entries); the walk is taken when it reads fewer than
     half as many."""
     sizes = _last_entries.setdefault(conn.sync_engine, {})
-    known = sizes.get(table_id)
-    small = max(2 * wanted, _SMALL_TABLE)  # the walk never pays below 2 * wanted either
-    if known is not None and known[0] <= small and \
-            time.monotonic() - known[1] < _SIZE_SECONDS:
-        return False
     choices = _walk_choices.setdefault(conn.sync_engine, {})
+    small = max(2 * wanted, _SMALL_TABLE)  # the walk never pays below 2 * wanted either
+    known = _fresh(sizes.get(table_id))
+    if known is not None and known <= small:
+        return False
     key = (table_id, tuple(terms), wanted)
-    chosen = choices.get(key)
-    if chosen is not None and time.monotonic() - chosen[1] < _SIZE_SECONDS:
-        return chosen[0]
+    chosen = _fresh(choices.get(key))
+    if chosen is not None:
+        return bool(chosen)
+    matches, sampled, last = await _sample(conn, table_id, terms)
+    sizes[table_id] = (last, time.monotonic())
+    walk = False
+    if matches and sampled and last > small:
+        share = matches / sampled
+        walk = wanted / share < share * last / 2
     if len(choices) >= _CHOICES_KEPT:
         choices.clear()
-    walk = await _estimate_walk(conn, table_id, terms, wanted, small, sizes)
     choices[key] = (walk, time.monotonic())
     return walk
 
 
-async def _estimate_walk(conn: AsyncConnection, table_id: int, terms: Sequence[Term],
-                         wanted: int, small: int, sizes: dict[int, tuple[int, float]]
-                         ) -> bool:
-    """`walk_rows`'s estimate, read from the first `_SAMPLE` entries."""
+def _fresh(memo: tuple[Any, float] | None) -> Any:
+    """A memo's value while it is younger than `_MEMO_SECONDS`, else None."""
+    if memo is None or time.monotonic() - memo[1] >= _MEMO_SECONDS:
+        return None
+    return memo[0]
+
+
+async def _sample(conn: AsyncConnection, table_id: int, terms: Sequence[Term]
+                  ) -> tuple[int, int, int]:
+    """Of the first `_SAMPLE` entries: how many hold the terms and how many there are;
+    and the highest entry id (about the table's size)."""
     side = _side(table_id, "sqlite")
     ids = matching_ids(table_id, "sqlite", terms)
     matching = ids.where(ids.selected_columns[0] <= _SAMPLE).subquery()
@@ -429,18 +440,13 @@ async def _estimate_walk(conn: AsyncConnection, table_id: int, terms: Sequence[T
         sa.select(side.c.rowid).order_by(side.c.rowid.desc()).limit(1).scalar_subquery(),
     ))).one()
     matches, sampled, last = (int(value or 0) for value in found)
-    sizes[table_id] = (last, time.monotonic())
-    if not matches or not sampled or last <= small:
-        return False
-    share = matches / sampled
-    return wanted / share < share * last / 2
+    return matches, sampled, last
 
 
 def matching_entries(entries: sa.Subquery, terms: Sequence[Term]) -> sa.Select[Any]:
     """`matching_ids` over entries computed on the fly (`id`, `cells`, as the side table
     would hold them) rather than read from the side table, on PostgreSQL."""
     return sa.select(entries.c.id).where(*[_pg_term(entries, term) for term in terms])
-
 
 
 async def count_matching(conn: AsyncConnection, ids: sa.Select[Any]) -> int:

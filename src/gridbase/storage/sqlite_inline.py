@@ -161,13 +161,15 @@ class DriverCursor:
         self._cursor.close()
 
 
-def begin(driver: Any) -> None:
-    """A deferred BEGIN: it reads nothing until the first statement."""
+async def begin(driver: Any) -> None:
+    """A deferred BEGIN, on the loop's thread: it reads nothing until the first
+    statement."""
     driver._conn.execute("BEGIN")
 
 
-def end(driver: Any, commit: bool) -> None:
-    """End a read transaction: releases its snapshot, writes nothing."""
+async def end(driver: Any, commit: bool) -> None:
+    """End a read transaction on the loop's thread: releases its snapshot, writes
+    nothing."""
     if commit:
         driver._conn.commit()
     else:
