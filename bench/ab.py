@@ -1,4 +1,4 @@
-"""A/B of two versions of gridbase's code on one backend, scenarios interleaved.
+"""A/B of two versions of gridbase's code, or of two backends, scenarios interleaved.
 
 `python -m bench.ab --a main --b src --scenarios create_one,batch_create_200`: each
 side (a source folder holding `gridbase/`, or a git ref whose `src` is exported to a
@@ -9,7 +9,10 @@ same load within a round, so compare the medians and ranges printed at the end, 
 figures from separate runs. Each run also reports the CPU time per request of the server
 process and (on PostgreSQL) of its database's backends (from /proc), which other load
 on the machine disturbs much less than rates and latencies. `--backend sqlite` gives
-each side its own SQLite file. Nothing is written to `results/`.
+each side its own SQLite file; `--a-backend postgresql --b-backend sqlite` (with the
+same code on both sides) compares the backends side by side, which runs of `bench.run`
+minutes apart cannot do on a machine whose speed drifts. Nothing is written to
+`results/`.
 """
 
 from __future__ import annotations
@@ -89,6 +92,7 @@ async def _main(args: argparse.Namespace) -> None:
     names = args.scenarios.split(",")
     results: dict[tuple[str, str], list[dict[str, Any]]] = {
         (side, name): [] for side in "AB" for name in names}
+    backends = {"A": args.a_backend or args.backend, "B": args.b_backend or args.backend}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         sources = {"A": _source(args.a, tmp, "a"), "B": _source(args.b, tmp, "b")}
@@ -98,7 +102,7 @@ async def _main(args: argparse.Namespace) -> None:
             for side in "AB":
                 folder = tmp / f"db-{side}"
                 folder.mkdir()
-                urls[side], cleanup = await _database(args.backend, folder)
+                urls[side], cleanup = await _database(backends[side], folder)
                 cleanups.append(cleanup)
             envs = {side: {"GRIDBASE_DATA_DIR": str(tmp / f"data-{side}"),
                            "GRIDBASE_DATABASE_URL": urls[side],
@@ -150,7 +154,8 @@ async def _main(args: argparse.Namespace) -> None:
         finally:
             for cleanup in cleanups:
                 await cleanup()
-    print(f"\nA = {args.a}, B = {args.b}, {args.backend}; {args.rounds} rounds of "
+    print(f"\nA = {args.a} on {backends['A']}, B = {args.b} on {backends['B']}; "
+          f"{args.rounds} rounds of "
           f"{args.seconds} s, {args.concurrency} connections, {args.rows} rows")
     for name in names:
         for side in "AB":
@@ -171,6 +176,10 @@ def main() -> None:
     parser.add_argument("--a", required=True, help="source folder or git ref")
     parser.add_argument("--b", default=str(ROOT / "src"), help="source folder or git ref")
     parser.add_argument("--backend", default="postgresql", choices=("postgresql", "sqlite"))
+    parser.add_argument("--a-backend", choices=("postgresql", "sqlite"),
+                        help="side A's backend (default: --backend)")
+    parser.add_argument("--b-backend", choices=("postgresql", "sqlite"),
+                        help="side B's backend (default: --backend)")
     parser.add_argument("--scenarios", default="create_one,batch_create_200")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=5.0)
