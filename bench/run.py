@@ -44,7 +44,8 @@ MAX_PATHS = 1000  # distinct paths of a read scenario
 async def _measure(server: Server, scenario: Scenario, args: argparse.Namespace,
                    max_requests: int | None = None) -> dict[str, Any]:
     """One timed scenario; the server's peak RSS is sampled from /proc while it runs."""
-    server.peak_rss_mb = server.sample_rss()
+    server.peak_rss_mb = server.peak_private_mb = 0.0
+    server.sample_rss()
     sampler = asyncio.create_task(_sample(server))
     try:
         result = await drive(args, server.base_url, scenario,
@@ -54,7 +55,8 @@ async def _measure(server: Server, scenario: Scenario, args: argparse.Namespace,
     # wrk stops with requests still in flight; the server finishes them before the next
     # scenario starts (they take about one latency, concurrently).
     await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
-    summary = {"scenario": scenario.name, **result, "peak_rss_mb": round(server.peak_rss_mb, 1)}
+    summary = {"scenario": scenario.name, **result, "peak_rss_mb": round(server.peak_rss_mb, 1),
+               "peak_private_mb": round(server.peak_private_mb, 1)}
     print(f"  {scenario.name:<28} {summary['requests_per_s']:>9} req/s "
           f"{summary['items_per_s']:>10} items/s p50 {summary['p50_ms']:>8} ms "
           f"p99 {summary['p99_ms']:>8} ms errors {summary['errors']} "
@@ -321,11 +323,13 @@ def _markdown(report: dict[str, Any]) -> str:
              f"{report.get('seconds_per_scenario', '')} s per scenario at most (client CPU: "
              "the load generator's CPU time during the scenario).", "",
              "| scenario | req/s | items/s | p50 ms | p99 ms | errors | peak RSS MB | "
-             "ratio to floor | client CPU s |", "|---|---|---|---|---|---|---|---|---|"]
+             "peak private MB | ratio to floor | client CPU s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for s in report["scenarios"] + report.get("floor", []):
         lines.append(f"| {s['scenario']} | {s['requests_per_s']} | {s['items_per_s']} | "
                      f"{s['p50_ms']} | {s['p99_ms']} | {s['errors']} | {s['peak_rss_mb']} | "
-                     f"{s.get('floor_ratio', '')} | {s.get('client_cpu_s', '')} |")
+                     f"{s.get('peak_private_mb', '')} | {s.get('floor_ratio', '')} | "
+                     f"{s.get('client_cpu_s', '')} |")
     if "big_load" in report:
         big = report["big_load"]
         lines += ["", f"Full load of {big['rows']} rows through the batch API: "

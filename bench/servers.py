@@ -35,20 +35,26 @@ class Server:
         self.process = process
         self.base_url = base_url
         self.peak_rss_mb = 0.0
+        # the part of RSS that is the process's own (RssAnon): SQLite's mapped database
+        # file counts in RSS too (RssFile), though it is the file's shared page cache
+        self.peak_private_mb = 0.0
 
     def cpu_seconds(self) -> float:
         """CPU time the server process has used so far (user and system)."""
         return process_cpu_seconds(self.process.pid)
 
     def sample_rss(self) -> float:
-        """Resident memory of the server process now (MB); keeps the peak."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) / 1024
-                self.peak_rss_mb = max(self.peak_rss_mb, rss)
-                return rss
-        return 0.0
+        """Resident memory of the server process now (MB); keeps the peaks of it and of
+        its private part."""
+        sizes = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon"):
+                sizes[key] = int(value.split()[0]) / 1024
+        self.peak_private_mb = max(self.peak_private_mb, sizes.get("RssAnon", 0.0))
+        rss = sizes.get("VmRSS", 0.0)
+        self.peak_rss_mb = max(self.peak_rss_mb, rss)
+        return rss
 
 
 @contextmanager

@@ -84,7 +84,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI app; the database is opened and closed with the app's lifespan."""
     settings = settings or load_settings()
-    services = Services(settings=settings, db=Database(settings.database_url))
+    services = Services(settings=settings, db=Database(
+        settings.database_url, sqlite_mmap_mb=settings.sqlite_mmap_mb))
     realtime = Realtime(services)
     services.events.subscribe(realtime.publish)
 

@@ -60,6 +60,9 @@ class Settings:
     search_index_sync_rows: int = 50_000
     # Exact counts kept per process (handlers/count_cache.py), in megabytes; 0: none.
     count_cache_mb: int = 16
+    # SQLite: how much of the database file reads map into memory, in megabytes (see
+    # storage/engine.py); 0: read by copying into each connection's own page cache.
+    sqlite_mmap_mb: int = 2048
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -90,6 +93,7 @@ def load_settings(**overrides: object) -> Settings:
         "auto_index_min_rows": _int_env("GRIDBASE_AUTO_INDEX_MIN_ROWS", 10_000),
         "count_cache_mb": _int_env("GRIDBASE_COUNT_CACHE_MB", 16),
         "search_index_sync_rows": _int_env("GRIDBASE_SEARCH_INDEX_SYNC_ROWS", 50_000),
+        "sqlite_mmap_mb": _int_env("GRIDBASE_SQLITE_MMAP_MB", 2048),
     }
     values.update(overrides)
     if "secret_key" not in values:

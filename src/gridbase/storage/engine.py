@@ -21,6 +21,14 @@ by id; a row by id; a plain page) run on a second pool left in PostgreSQL's defa
 mode, which reuses a plan once it is no worse than the values' own: planning was about
 a fifth of a page's database time (database CPU a request in an A/B: list 1.76 -> 1.40
 ms, get one 0.43 -> 0.27 ms, create one 0.72 -> 0.53 ms).
+
+SQLite reads the database file through memory mapping (`sqlite_mmap_mb`, the server's
+GRIDBASE_SQLITE_MMAP_MB): every connection reads the operating system's cached pages
+in place, where each connection's own page cache (2 MB) holds a copy of what it read.
+With 16 clients a filtered page of a 1,000,000-row table came from a different
+connection's cold cache each time, copying page after page: server CPU a request 6.3
+-> 4.3 ms, 240 -> 320 req/s. The mapped pages count in the process's resident memory
+(RssFile) though they are the file's cache, shared and reclaimable.
 """
 
 from __future__ import annotations
@@ -94,7 +102,7 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
     _cursor_cls = _OneHopCursor
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, mmap_mb: int) -> None:
     _skip_idle_ends(engine.sync_engine.dialect)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -107,6 +115,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # SQLite caps the size at its build's limit (usually 2 GiB).
+        cursor.execute(f"PRAGMA mmap_size={max(0, mmap_mb) * 1024 * 1024}")
         cursor.close()
         register_sqlite_functions(dbapi_connection)
 
@@ -185,7 +195,7 @@ async def _driver_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
 class Database:
     """The engine plus transaction helpers; the only door to SQL for handlers."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, sqlite_mmap_mb: int = 0) -> None:
         self.url = url
         # Enough idle connections for a busy worker: a connection opened beyond the
         # pool's size is closed again on return, and opening one costs far more than a
@@ -209,7 +219,7 @@ class Database:
         self.dialect = self.engine.dialect.name
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, sqlite_mmap_mb)
         self.auth_cache = AuthCache()
         for engine in self._engines:
             self.auth_cache.watch(engine)
