@@ -26,9 +26,10 @@ SQLite reads the database file through memory mapping (`sqlite_mmap_mb`, the ser
 GRIDBASE_SQLITE_MMAP_MB): every connection reads the operating system's cached pages
 in place, where each connection's own page cache (2 MB) holds a copy of what it read.
 With 16 clients a filtered page of a 1,000,000-row table came from a different
-connection's cold cache each time, copying page after page: server CPU a request 6.3
--> 4.3 ms, 240 -> 320 req/s. The mapped pages count in the process's resident memory
-(RssFile) though they are the file's cache, shared and reclaimable.
+connection's cold cache each time, copying page after page: server CPU a request 6.4
+-> 4.4 ms, 243 -> 313 req/s (medians of four turns each). The mapped pages count in the
+process's resident memory (RssFile) though they are the file's cache, shared and
+reclaimable.
 """
 
 from __future__ import annotations
