@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.serving import free_port, serve_process
+from tests.serving import free_port, gridbase_serve, serve_process
 
 
 @pytest.fixture
@@ -72,3 +72,15 @@ def test_a_new_user_builds_a_table_over_a_socket(server: str) -> None:
         no_slash = http.get(f"/api/database/rows/table/{table['id']}", headers=auth)
         assert no_slash.status_code == 404
         assert no_slash.json()["error"] == "URL_TRAILING_SLASH_MISSING"
+
+
+@pytest.mark.parametrize(("env", "logged"), [({}, True), ({"GRIDBASE_ACCESS_LOG": "false"}, False)])
+def test_requests_are_logged_unless_turned_off(database_url: str, tmp_path: Path,
+                                               env: dict[str, str], logged: bool) -> None:
+    """A line per request by default; GRIDBASE_ACCESS_LOG=false (`--no-access-log`)
+    leaves them out, for a proxy that logs them anyway."""
+    with gridbase_serve(database_url, tmp_path, env) as base:
+        assert httpx.get(f"{base}/api/settings/", timeout=10).status_code == 200
+    log = (tmp_path / "serve.log").read_text()
+    assert "gridbase on" in log
+    assert ('"GET /api/settings/ HTTP/1.1" 200' in log) is logged
