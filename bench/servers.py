@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,28 +60,32 @@ class Server:
 
 @contextmanager
 def running(command: list[str], env: dict[str, str], health_path: str) -> Iterator[Server]:
+    """The server as a child process; its errors go to a temporary file, shown if it does
+    not start (an unread pipe would fill up with warnings and stall it)."""
     port = free_port()
-    process = subprocess.Popen([*command, "--port", str(port)], env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + health_path, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start: " + (
-                process.stderr.read().decode() if process.stderr else ""))
-        yield Server(process, base)
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen([*command, "--port", str(port)],
+                                   env={**os.environ, **env},
+                                   stdout=subprocess.DEVNULL, stderr=errors)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+            for _ in range(300):
+                try:
+                    if httpx.get(base + health_path, timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                errors.seek(0)
+                raise RuntimeError("server did not start: " + errors.read().decode())
+            yield Server(process, base)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
 
 
 def gridbase_command() -> list[str]:
