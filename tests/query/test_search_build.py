@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -218,3 +219,30 @@ async def test_small_table_is_built_inline(api: Api, app: Any) -> None:
     assert await _built(app, table_id)
     assert await _trigram_index(app, table_id)
     await _index_is_read(api, app, table_id)
+
+
+async def test_a_missing_trigram_index_is_added_again(
+        background: tuple[Api, Any], database_url: str, tmp_path: Path) -> None:
+    """A process that died between a build's last step and its trigram index (added last,
+    concurrently) left the index built without it: the first search in a later process
+    that reads the index has it added in the background. SQLite's FTS5 table is its own
+    index: there searches must simply keep answering from it."""
+    api, app = background
+    items, _, _ = await _items_and_others(api)
+    await assert_search_matches(api, items, ["Ada, bob"])  # builds it in the background
+    await app.state.services.indexes.settle()
+    assert await _built(app, items)
+    if BACKEND == "postgresql":
+        side = search_index.side_table_name(items)
+        async with app.state.services.db.write() as conn:
+            await conn.execute(sa.text(f'DROP INDEX "{side}_trgm"'))
+        assert not await _trigram_index(app, items)
+    secret = app.state.services.settings.secret_key
+    async with app_instance(database_url, tmp_path / "later", secret) as later:
+        transport = httpx.ASGITransport(app=later)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            again = Api(http, api.token, api.user, api.password)
+            await assert_search_matches(again, items, ["Ada, bob", "Zoë"])
+            await later.state.services.indexes.settle()
+            assert await _trigram_index(later, items)
+            await _index_is_read(again, later, items)

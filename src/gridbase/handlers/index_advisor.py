@@ -36,6 +36,9 @@ class IndexAdvisor:
     counts: Counter[IndexPlan] = field(default_factory=Counter)
     built: set[IndexPlan] = field(default_factory=set)
     builds: BackgroundBuilds = field(default_factory=BackgroundBuilds)
+    # Tables whose search index this process has checked for its trigram index
+    # (`search_build.keep_trigram`).
+    trigrams_checked: set[int] = field(default_factory=set)
 
     def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False
              ) -> None:

@@ -38,7 +38,7 @@ from gridbase.storage.auto_indexes import row_estimate
 from gridbase.storage.table_versions import bump_data_version
 from gridbase.storage.user_tables import table_name
 
-__all__ = ["MARK_FRESH_FOR", "STEP_ROWS", "build"]
+__all__ = ["MARK_FRESH_FOR", "STEP_ROWS", "build", "keep_trigram"]
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,33 @@ async def build(svc: Services, table_id: int) -> bool:
     builds = svc.indexes.builds
     if builds.busy(key):
         return False
+    svc.indexes.trigrams_checked.discard(table_id)  # the new index is checked afresh
     async with svc.db.read() as conn:
         big = await row_estimate(conn, table_id) >= svc.settings.search_index_sync_rows
     if not big:
         return await _build_inline(svc, table_id)
     builds.start(key, lambda: _build_in_steps(svc, table_id))
     return False
+
+
+def keep_trigram(svc: Services, table_id: int) -> None:
+    """PostgreSQL: the first search in this process that reads a table's index has a
+    background check that the index has its trigram index, and adds it if not. A build
+    in steps adds it last, concurrently: a process that died meanwhile (or a failed
+    build of it) left the index built without it, and every search of a common term
+    then read the whole side table."""
+    checked = svc.indexes.trigrams_checked
+    if svc.db.dialect != "postgresql" or table_id in checked:
+        return
+    checked.add(table_id)
+    svc.indexes.builds.start(("search_trigram", table_id),
+                             lambda: _ensure_trigram(svc, table_id))
+
+
+async def _ensure_trigram(svc: Services, table_id: int) -> None:
+    if not await store.has_trigram_index(svc.db, table_id):
+        log.info("adding the missing trigram index of table %s's search index", table_id)
+        await store.add_trigram_index(svc.db, table_id)
 
 
 async def _build_inline(svc: Services, table_id: int) -> bool:

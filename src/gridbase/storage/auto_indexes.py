@@ -40,6 +40,7 @@ __all__ = [
     "create_concurrently",
     "create_index",
     "drop_auto_indexes",
+    "index_valid",
     "row_estimate",
 ]
 
@@ -137,6 +138,14 @@ async def row_estimate(conn: AsyncConnection, table_id: int) -> int:
     return int(await conn.scalar(sa.select(sa.func.max(table.c.id))) or 0)
 
 
+async def index_valid(conn: AsyncConnection, name: str) -> bool | None:
+    """PostgreSQL: whether the index `name` is valid; None when there is none."""
+    valid: bool | None = await conn.scalar(sa.text(
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE c.relname = :name"), {"name": name})
+    return valid
+
+
 async def create_concurrently(db: Database, name: str, ddl: str, analyze: str, *,
                               trigram: bool = False) -> None:
     """Run `ddl`, a CREATE INDEX CONCURRENTLY of index `name` (PostgreSQL), then ANALYZE
@@ -152,10 +161,7 @@ async def create_concurrently(db: Database, name: str, ddl: str, analyze: str, *
         except Exception:
             await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'))
             raise
-        valid = await auto.scalar(sa.text(
-            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relname = :name"), {"name": name})
-        if valid is False:  # left by an earlier build that was interrupted
+        if await index_valid(auto, name) is False:  # left by an earlier build that was interrupted
             await auto.execute(sa.text(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"'))
             await auto.execute(_ddl(ddl))
         # Statistics of an expression (lower(column)) exist only once ANALYZE ran after

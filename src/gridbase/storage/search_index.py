@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gridbase.clock import now
 from gridbase.storage import schema as meta
-from gridbase.storage.auto_indexes import create_concurrently
+from gridbase.storage.auto_indexes import create_concurrently, index_valid
 from gridbase.storage.engine import Database
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "entries_hold",
     "fill_entries",
     "finish_build",
+    "has_trigram_index",
     "indexed_tables",
     "lock_for_build",
     "matching_entries",
@@ -275,6 +276,12 @@ async def abandon_build(conn: AsyncConnection, table_id: int, mark: str) -> None
     took the table over."""
     if await built_signature(conn, table_id) == mark:
         await drop_index(conn, table_id)
+
+
+async def has_trigram_index(db: Database, table_id: int) -> bool:
+    """Whether the side table has a valid trigram index (PostgreSQL)."""
+    async with db.read() as conn:
+        return bool(await index_valid(conn, f"{side_table_name(table_id)}_trgm"))
 
 
 async def add_trigram_index(db: Database, table_id: int) -> None:
