@@ -171,6 +171,15 @@ async def _main(args: argparse.Namespace) -> None:
                   f"database {statistics.median(database):.3f}")
 
 
+def add_round_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a comparison in rounds (here and `bench.floor_ab`)."""
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--a", required=True, help="source folder or git ref")
@@ -181,11 +190,7 @@ def main() -> None:
     parser.add_argument("--b-backend", choices=("postgresql", "sqlite"),
                         help="side B's backend (default: --backend)")
     parser.add_argument("--scenarios", default="create_one,batch_create_200")
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--max-requests", type=int, default=20_000)
+    add_round_options(parser)
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -19,6 +19,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from bench.ab import add_round_options
 from bench.dataset import Dataset, build_dataset, load_rows
 from bench.run import _analyze, _database, _floor_batch, _list_scenario, _row_scenarios
 from bench.scenario import Scenario
@@ -99,11 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", default="postgresql", choices=("postgresql", "sqlite"))
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--max-requests", type=int, default=20_000)
+    add_round_options(parser)
     asyncio.run(_main(parser.parse_args()))
 
 
