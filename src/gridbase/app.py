@@ -34,6 +34,7 @@ from gridbase.api.web import install_web
 from gridbase.config import Settings, load_settings
 from gridbase.errors import ApiError, PlainError
 from gridbase.gc_tuning import tune_for_serving
+from gridbase.gil_tuning import tune_switch_interval
 from gridbase.handlers.services import Services
 from gridbase.https import HttpsPolicy
 from gridbase.realtime import Realtime, WebsocketEndpoint
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await realtime.start()
         tune_for_serving()
+        tune_switch_interval(services.db.dialect)
         try:
             yield
         finally:
