@@ -33,7 +33,7 @@ import asyncpg
 from bench.dataset import build_dataset, load_rows
 from bench.run import _analyze, _database, scenarios_for
 from bench.servers import gridbase_command, process_cpu_seconds, running
-from bench.wrk import run_wrk
+from bench.wrk import finish_in_flight, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,8 +135,7 @@ async def _main(args: argparse.Namespace) -> None:
                                 servers[side].base_url, scenarios[side][name],
                                 concurrency=args.concurrency, seconds=args.seconds,
                                 max_requests=args.max_requests)
-                            # requests wrk left in flight finish before the next run
-                            await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+                            await finish_in_flight(result)
                             # the server's own CPU per request: steadier than rates on a
                             # busy machine (in-flight requests counted in, see above)
                             requests = max(1, result["requests"])

@@ -24,7 +24,7 @@ from bench.dataset import Dataset, build_dataset, load_rows
 from bench.run import _analyze, _database, _floor_batch, _list_scenario, _row_scenarios
 from bench.scenario import Scenario
 from bench.servers import Server, floor_command, gridbase_command, running
-from bench.wrk import run_wrk
+from bench.wrk import finish_in_flight, run_wrk
 
 SCENARIOS = ("list_100", "create_one", "batch_create_200")
 
@@ -53,8 +53,7 @@ async def _rounds(sides: dict[str, tuple[Server, dict[str, Scenario]]], names: l
                 result = await run_wrk(server.base_url, scenarios[name],
                                        concurrency=args.concurrency, seconds=args.seconds,
                                        max_requests=args.max_requests)
-                # requests wrk left in flight finish before the next run
-                await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+                await finish_in_flight(result)
                 rates[(side, name)].append(result["items_per_s"])
                 print(f"round {round_} {side:<8} {name:<18} {result['items_per_s']:>9} "
                       f"items/s p50 {result['p50_ms']} ms errors {result['errors']}",

@@ -31,7 +31,7 @@ from bench.load import run_httpx, send
 from bench.scenario import Scenario
 from bench.servers import Server, floor_command, gridbase_command, running
 from bench.settle import settled_indexes
-from bench.wrk import run_wrk, wrk_version
+from bench.wrk import finish_in_flight, run_wrk, wrk_version
 
 RESULTS = Path(__file__).parent / "results"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -52,9 +52,7 @@ async def _measure(server: Server, scenario: Scenario, args: argparse.Namespace,
                              max_requests or args.max_requests)
     finally:
         sampler.cancel()
-    # wrk stops with requests still in flight; the server finishes them before the next
-    # scenario starts (they take about one latency, concurrently).
-    await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
+    await finish_in_flight(result)
     summary = {"scenario": scenario.name, **result, "peak_rss_mb": round(server.peak_rss_mb, 1),
                "peak_private_mb": round(server.peak_private_mb, 1)}
     print(f"  {scenario.name:<28} {summary['requests_per_s']:>9} req/s "

@@ -29,7 +29,7 @@ from typing import Any
 
 from bench.scenario import Scenario
 
-__all__ = ["WRK", "lua_script", "run_wrk", "wrk_version"]
+__all__ = ["WRK", "finish_in_flight", "lua_script", "run_wrk", "wrk_version"]
 
 WRK = "/usr/bin/wrk"
 MARK = "BENCH_WRK_RESULT "
@@ -178,6 +178,12 @@ def wrk_version() -> str:
     out = subprocess.run([WRK, "-v"], capture_output=True, text=True, check=False)
     first = (out.stdout or out.stderr).splitlines()[0]
     return first.split(" Copyright")[0].strip()
+
+
+async def finish_in_flight(result: dict[str, float]) -> None:
+    """wrk stops with requests still in flight: the server finishes them (about one
+    latency, concurrently) before the next run starts."""
+    await asyncio.sleep(min(result["p99_ms"] / 1000, 10.0))
 
 
 async def run_wrk(base_url: str, scenario: Scenario, *, concurrency: int, seconds: float,

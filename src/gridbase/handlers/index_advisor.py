@@ -37,7 +37,7 @@ class IndexAdvisor:
     built: set[IndexPlan] = field(default_factory=set)
     builds: BackgroundBuilds = field(default_factory=BackgroundBuilds)
     # Tables whose search index this process has checked for its trigram index
-    # (`search_build.keep_trigram`).
+    # (`search_build.keep_trigram`, from `search.use_index`).
     trigrams_checked: set[int] = field(default_factory=set)
 
     def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False

@@ -16,7 +16,7 @@ from gridbase.events import Outbox
 from gridbase.fields.context import FieldContext
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
-from gridbase.handlers import search, search_build, search_sync
+from gridbase.handlers import search, search_sync
 from gridbase.handlers.page_json import read_page_json, read_row_json
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import cached_with_related, table_with_related
@@ -141,10 +141,8 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
     async with svc.db.read(snapshot=searching, reuse_plans=plain) as conn:
         table, trusted = await _schemas(svc, conn, actor, table_id, "table.rows.read",
                                         trusted)
-        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+        indexed = await search.use_index(svc, conn, table, query.search, query.search_mode,
                                          build=build_index)
-        if indexed:
-            search_build.keep_trigram(svc, table.id)
         offset = (query.page - 1) * query.size
         # The walk pays where the rows' own order (an index) can be followed and left
         # once the page is full; a sort of every match gains nothing from it.

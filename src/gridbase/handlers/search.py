@@ -123,14 +123,19 @@ class IndexNotReady(Exception):
         self.table_id = table_id
 
 
-async def use_index(conn: AsyncConnection, table: TableSchema, text: str | None,
-                    mode: str | None, *, build: bool) -> bool:
+async def use_index(svc: Services, conn: AsyncConnection, table: TableSchema,
+                    text: str | None, mode: str | None, *, build: bool) -> bool:
     """Whether this search reads the index (`table` with its related schemas). With
     `build`, an index that is not up to date raises IndexNotReady: the caller builds it
-    with `build_index` and asks again without `build`, scanning if that failed."""
+    with `build_index` and asks again without `build`, scanning if that failed. An
+    index read for the first time in this process has its trigram index checked
+    (`search_build.keep_trigram`)."""
     if not search_terms(text, mode):
         return False
     if await index_ready(conn, table):
+        from gridbase.handlers.search_build import keep_trigram  # it reads our SQL
+
+        keep_trigram(svc, table.id)
         # Searches read on connections that plan each statement for its values
         # (`Database.read`): a rare term's best plan is a bitmap scan of the trigram
         # index, a common term's a walk of the rows in order.

@@ -18,7 +18,7 @@ from gridbase.errors import ApiError
 from gridbase.fields.filters import filter_type_registry
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
-from gridbase.handlers import search, search_build
+from gridbase.handlers import search
 from gridbase.handlers.filter_tree import FilterGroup, FilterLeaf, compile_filters
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.policy import Actor
@@ -135,10 +135,8 @@ async def _view_page(
     async with svc.db.read() as conn:
         _, table = await view_scope(svc, conn, actor, view_id, "table.rows.read")
         table = await with_related(svc.schemas, conn, table)
-        indexed = await search.use_index(conn, table, query.search, query.search_mode,
+        indexed = await search.use_index(svc, conn, table, query.search, query.search_mode,
                                          build=build_index)
-        if indexed:
-            search_build.keep_trigram(svc, table.id)
         compiled = await apply_view(conn, table, view_id,
                                     compile_query(table, query, svc.db.dialect, indexed),
                                     svc.db.dialect)
