@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import typer
@@ -47,13 +48,12 @@ def serve(
         False, "--tls-self-signed", help="Serve HTTPS with a development certificate."),
     access_log: bool = typer.Option(
         True, "--access-log/--no-access-log", envvar="GRIDBASE_ACCESS_LOG",
-        help="Log a line per request (0.04-0.1 ms of CPU each: turn it off behind a "
-             "proxy that logs them)."),
+        help="Log a line per request (turn it off behind a proxy that logs them)."),
 ) -> None:
     """Serve the API (and web page) with uvicorn, migrating the database first."""
     import uvicorn
 
-    from gridbase.app import create_app
+    from gridbase.serving import ACCESS_LOG_VARIABLE
 
     if workers > 1 and not load_settings().redis_url:
         # Each worker has its own memory hub: live updates would reach only a fraction
@@ -66,14 +66,13 @@ def serve(
     tls = _tls_files(tls_cert, tls_key, tls_self_signed)
     scheme = "https" if tls else "http"
     console.print(f"gridbase on [bold]{scheme}://{host}:{port}[/bold]")
+    # The app writes the access log itself (gridbase.access_log), in every worker.
+    os.environ[ACCESS_LOG_VARIABLE] = "true" if access_log else "false"
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info",
-                               "proxy_headers": False, "access_log": access_log}
+                               "proxy_headers": False, "access_log": False}
     if tls:
         options.update(ssl_certfile=tls[0], ssl_keyfile=tls[1])
-    if workers > 1:
-        uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
-        return
-    uvicorn.run(create_app(), **options)
+    uvicorn.run("gridbase.serving:served_app", factory=True, workers=workers, **options)
 
 
 def _tls_files(cert: str | None, key: str | None, self_signed: bool) -> tuple[str, str] | None:

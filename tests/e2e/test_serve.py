@@ -81,6 +81,12 @@ def test_requests_are_logged_unless_turned_off(database_url: str, tmp_path: Path
     leaves them out, for a proxy that logs them anyway."""
     with gridbase_serve(database_url, tmp_path, env) as base:
         assert httpx.get(f"{base}/api/settings/", timeout=10).status_code == 200
+        for page in range(1, 31):
+            assert httpx.get(f"{base}/api/nowhere/?page={page}", timeout=10).status_code == 404
+    # the server stops right after the last request: its lines are written as it stops
     log = (tmp_path / "serve.log").read_text()
     assert "gridbase on" in log
-    assert ('"GET /api/settings/ HTTP/1.1" 200' in log) is logged
+    assert ('"GET /api/settings/ HTTP/1.1" 200 OK' in log) is logged
+    missing = [page for page in range(1, 31)
+               if f'"GET /api/nowhere/?page={page} HTTP/1.1" 404 Not Found\n' not in log]
+    assert missing == ([] if logged else list(range(1, 31)))
