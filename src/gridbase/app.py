@@ -28,6 +28,7 @@ from gridbase.api import (
     workspaces,
 )
 from gridbase.api import docs as api_docs
+from gridbase.api.direct_routes import DirectRoutes
 from gridbase.api.origin import WebSocketOrigin
 from gridbase.api.responses import JSONResponse, error_response
 from gridbase.api.web import install_web
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.realtime = realtime
     _install_error_handlers(app)
+    app.add_middleware(DirectRoutes, routes=rows.router.routes,
+                       handlers=app.exception_handlers, prefix=rows.router.prefix)
     # Baserow allows every origin, and any request header (WebSocketId, ClientSessionId...).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                        allow_headers=["*"])
