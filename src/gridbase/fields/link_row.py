@@ -97,9 +97,20 @@ def _pairs_insert(relation: Relation) -> sa.TextClause:
                    "SELECT * FROM unnest(CAST(:own AS INTEGER[]), CAST(:other AS INTEGER[]))")
 
 
+# `_shown_columns` per target table object (one per schema version).
+_shown: weakref.WeakKeyDictionary[sa.Table, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
 def _shown_columns(target: TableSchema) -> tuple[str, ...]:
     """The columns of a linked row that its cell item needs: id, order and what its
     primary field reads."""
+    found = _shown.get(target.sa_table)
+    if found is None:
+        found = _shown[target.sa_table] = _columns_shown(target)
+    return found
+
+
+def _columns_shown(target: TableSchema) -> tuple[str, ...]:
     wanted = ["id", "order"]
     primary = target.primary
     if primary is not None:

@@ -59,19 +59,39 @@ def _decimal_text(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
+_Encoding = tuple[tuple[Any, ...], bool]
+# Per table object (one per schema version) and column choice: each column's bind
+# conversion, and whether the batch travels as JSON (`_as_json`).
+_encodings: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], _Encoding]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _encoding(conn: AsyncConnection, table: sa.Table, keys: Sequence[str]) -> _Encoding:
+    by_keys = _encodings.setdefault(table, {})
+    chosen = tuple(keys)
+    found = by_keys.get(chosen)
+    if found is None:
+        dialect = conn.dialect
+        found = by_keys[chosen] = (
+            tuple(table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+                  for key in chosen),
+            _as_json(conn, table, chosen))
+    return found
+
+
 def batch_params(conn: AsyncConnection, table: sa.Table, keys: Sequence[str],
                  columns: Sequence[list[Any]], ids: list[int] | None = None
                  ) -> dict[str, Any]:
     """The parameters of a batch statement: each column's values (one list per key,
     `ids` first for updates) through the column type's own bind conversion, as one JSON
     `rows` parameter or as arrays `p0`, `p1`, ... (see `insert_statement`)."""
-    processed: list[list[Any]] = []
-    for key, column in zip(keys, columns, strict=True):
-        process = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        processed.append(column if process is None else [process(v) for v in column])
+    processors, as_json = _encoding(conn, table, keys)
+    processed: list[list[Any]] = [
+        column if process is None else [process(v) for v in column]
+        for process, column in zip(processors, columns, strict=True)]
     if ids is not None:
         keys, processed = ["gridbase_id", *keys], [ids, *processed]
-    if _as_json(conn, table, keys[1:] if ids is not None else keys):
+    if as_json:
         rows = [dict(zip(keys, values, strict=True)) for values in zip(*processed, strict=True)]
         return {"rows": orjson.dumps(rows, default=_decimal_text,
                                      option=orjson.OPT_NAIVE_UTC).decode()}
