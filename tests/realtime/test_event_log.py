@@ -71,3 +71,33 @@ async def test_pruning_keeps_the_newest_event_and_makes_older_ids_unresumable(
     async with db.write() as conn:
         replay = await event_log.read_after(conn, 904, ids[0], limit=10)
     assert [e.id for e in replay or []] == [ids[1], later]
+
+
+async def _lz4_available(conn: Any) -> bool:
+    """Whether this PostgreSQL server was built with lz4 (Debian's is)."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(sa.text("SET LOCAL default_toast_compression = 'lz4'"))
+    except sa.exc.DBAPIError:
+        return False
+    return True
+
+
+async def test_a_large_payload_comes_back_whole_and_is_compressed_with_lz4(app: Any) -> None:
+    """A batch's event is large (its rows): on PostgreSQL its payload is stored
+    compressed with lz4 (cheaper than the default pglz) where the server has it."""
+    db = app.state.services.db
+    rows = [{"id": n, "text": f"row {n} " + "alpha delta omega " * 20} for n in range(300)]
+    event = Event("rows_created", {"type": "rows_created", "table_id": 905, "rows": rows},
+                  table_id=905)
+    [event_id] = await _append(db, event)
+    async with db.write() as conn:
+        replay = await event_log.read_after(conn, 905, event_id - 1, limit=10)
+        assert replay is not None and [e.payload["rows"] for e in replay] == [rows]
+        if db.dialect != "postgresql":
+            return
+        stored = await conn.scalar(sa.text(
+            "SELECT pg_column_compression(payload) FROM gridbase_event_log WHERE id = :id"),
+            {"id": event_id})
+        expected = "lz4" if await _lz4_available(conn) else "pglz"
+    assert stored == expected
