@@ -111,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.realtime = realtime
     _install_error_handlers(app)
+    # Innermost: row calls skip FastAPI's routing (see direct_routes), after the HTTPS
+    # policy and CORS have seen them.
     app.add_middleware(DirectRoutes, routes=rows.router.routes,
                        handlers=app.exception_handlers, prefix=rows.router.prefix)
     # Baserow allows every origin, and any request header (WebSocketId, ClientSessionId...).
