@@ -364,3 +364,45 @@ async def test_limit_selection_view(api: Api) -> None:
     await api.ok("DELETE", f"/api/database/views/{view['id']}/")
     again = await api.ok("GET", FIELD.format(link["id"]))
     assert again["link_row_limit_selection_view_id"] is None
+
+
+async def test_a_batch_stores_every_link_it_answers(api: Api) -> None:
+    """Links of new rows, several per row, in two link fields and to the table itself,
+    some rows with none: each row reads back as the batch answered it, and the linked
+    rows see them (on PostgreSQL the rows' INSERT writes the links too)."""
+    names = ("Ada", "Bob", "Cy", "Dee")
+    customers, orders, link = await _pair(api, names=names)
+    again = await api.field(orders["id"], name="Again", type="link_row",
+                            link_row_table_id=customers["id"])
+    itself = await api.field(orders["id"], name="Before", type="link_row",
+                             link_row_table_id=orders["id"])
+    ids = await _customer_ids(api, customers)
+    [first] = (await api.rows(orders["id"]))["results"]
+    chosen = [["Ada", "Cy"], [], ["Dee"], ["Bob", "Ada", "Dee"], [], ["Cy"]]
+    items = [{"Order": f"B-{n}", "Customer": [ids[c] for c in picked],
+              "Again": list(reversed(picked[:1])), "Before": [first["id"]] if n % 2 else []}
+             for n, picked in enumerate(chosen)]
+    response = await api.post(BATCH.format(orders["id"]), params={"user_field_names": "true"},
+                              json={"items": items})
+    assert response.status_code == 200, response.text
+    created = response.json()["items"]
+    assert [_names(row["Customer"]) for row in created] == [
+        [n for n in names if n in picked] for picked in chosen]
+    assert [_names(row["Again"]) for row in created] == [picked[:1] for picked in chosen]
+    assert [_names(row["Before"]) for row in created] == [
+        ["A-1"] if n % 2 else [] for n in range(len(chosen))]
+    for row in created:
+        stored = await api.ok("GET", ROW.format(orders["id"], row["id"]),
+                              params={"user_field_names": "true"})
+        assert {k: stored[k] for k in ("Customer", "Again", "Before")} == {
+            k: row[k] for k in ("Customer", "Again", "Before")}
+    back = f"field_{link['link_row_related_field_id']}"
+    again_back = f"field_{again['link_row_related_field_id']}"
+    for name in names:
+        customer = await api.ok("GET", ROW.format(customers["id"], ids[name]))
+        assert sorted(item["id"] for item in customer[back]) == sorted(
+            row["id"] for row, picked in zip(created, chosen, strict=True) if name in picked)
+        assert sorted(item["id"] for item in customer[again_back]) == sorted(
+            row["id"] for row, picked in zip(created, chosen, strict=True)
+            if picked[:1] == [name])
+    assert itself["link_row_related_field_id"] is None
