@@ -3,9 +3,10 @@
 Row calls are most of the traffic, and for a small one (a single create, a row by id)
 FastAPI's route matching, dependency solving and exception middlewares took about a
 sixth of the server's CPU. A route whose endpoint takes only the request, integer path
-parameters and the row actor needs none of that: this middleware matches it by method
-and path and calls the same endpoint, with the actor `row_actor` gives, and renders its
-errors with the app's own exception handlers. Every other request goes on to FastAPI.
+parameters and an actor from a dependency on the request alone needs none of that: this
+middleware matches it by method and path and calls the same endpoint, with the actor
+its own dependency gives (as FastAPI analysed the route), and renders its errors with
+the app's own exception handlers. Every other request goes on to FastAPI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.convertors import IntegerConvertor
 from starlette.requests import Request
@@ -22,22 +24,25 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gridbase.api.auth import row_actor
 from gridbase.handlers.policy import Actor
 
-__all__ = ["DirectRoutes", "direct_route"]
+__all__ = ["DirectRoutes", "actor_dependency"]
 
 Endpoint = Callable[..., Awaitable[Response]]
+ActorDependency = Callable[[Request], Awaitable[Actor]]
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 class _Direct:
-    """One directly called route: its path pattern, endpoint and integer parameters."""
+    """One directly called route: its path pattern, endpoint, integer parameters and
+    actor dependency."""
 
-    def __init__(self, route: APIRoute) -> None:
+    def __init__(self, route: APIRoute, actor: ActorDependency) -> None:
         self.pattern: re.Pattern[str] = route.path_regex
         self.endpoint: Endpoint = route.endpoint
         self.convertors = route.param_convertors
+        self.request_name = route.dependant.request_param_name or "request"
+        self.actor = actor
 
     def match(self, path: str) -> dict[str, Any] | None:
         found = self.pattern.match(path)
@@ -47,16 +52,31 @@ class _Direct:
                 for name, value in found.groupdict().items()}
 
 
-def direct_route(route: BaseRoute) -> bool:
-    """Whether the route's endpoint can be called directly: `request`, integer path
-    parameters, and `actor` (the row actor), nothing else."""
-    if not isinstance(route, APIRoute) or route.dependencies:
-        return False
-    names = list(inspect.signature(route.endpoint).parameters)
-    path_names = set(route.param_convertors)
-    return (len(names) >= 2 and names[0] == "request" and names[-1] == "actor"
-            and set(names[1:-1]) == path_names
-            and all(isinstance(c, IntegerConvertor) for c in route.param_convertors.values()))
+def _takes_only_the_request(dependant: Dependant) -> bool:
+    return (dependant.request_param_name is not None and not (
+        dependant.query_params or dependant.header_params or dependant.cookie_params
+        or dependant.body_params or dependant.websocket_param_name
+        or dependant.http_connection_param_name or dependant.response_param_name
+        or dependant.background_tasks_param_name or dependant.security_scopes_param_name))
+
+
+def actor_dependency(route: APIRoute) -> ActorDependency | None:
+    """The dependency giving the actor when the route's endpoint can be called directly
+    (it takes `request`, integer path parameters, and `actor` from an async dependency
+    on the request alone, nothing else), else None."""
+    dependant = route.dependant
+    if (not _takes_only_the_request(dependant) or len(dependant.dependencies) != 1
+            or {param.name for param in dependant.path_params} != set(route.param_convertors)
+            or not all(isinstance(c, IntegerConvertor)
+                       for c in route.param_convertors.values())):
+        return None
+    [actor] = dependant.dependencies
+    if (actor.name != "actor" or actor.path_params or actor.dependencies
+            or not _takes_only_the_request(actor)
+            or not inspect.iscoroutinefunction(actor.call)):
+        return None
+    call: ActorDependency = actor.call
+    return call
 
 
 class DirectRoutes:
@@ -69,10 +89,12 @@ class DirectRoutes:
         self.handlers = handlers
         self.by_method: dict[str, list[_Direct]] = {}
         for route in routes:
-            if direct_route(route):
-                assert isinstance(route, APIRoute)
+            if not isinstance(route, APIRoute):
+                continue
+            actor = actor_dependency(route)
+            if actor is not None:
                 for method in route.methods or ():
-                    self.by_method.setdefault(method, []).append(_Direct(route))
+                    self.by_method.setdefault(method, []).append(_Direct(route, actor))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
@@ -88,8 +110,9 @@ class DirectRoutes:
                     receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         try:
-            actor: Actor = await row_actor(request)
-            response = await direct.endpoint(request, **params, actor=actor)
+            actor = await direct.actor(request)
+            params[direct.request_name] = request
+            response = await direct.endpoint(**params, actor=actor)
         except Exception as exc:
             handler = self._handler(exc)
             if handler is None:
