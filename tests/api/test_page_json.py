@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from gridbase.handlers import rows
 from gridbase.storage import json_pages
 from tests.conftest import BACKEND, Api
 
@@ -227,3 +228,49 @@ async def test_pages_of_one_shape_answer_their_own_values(api: Api,
         assert page["count"] == len(expected(letter, longer_than))
     own = [s for s in page_statements if f"FROM database_table_{table['id']} " in s]
     assert own  # built by the database
+
+
+async def test_a_batch_create_answers_rows_the_database_built(
+        api: Api, page_statements: list[str]) -> None:
+    """A batch create's answer is built by the database (PostgreSQL) from the rows it
+    stored, links included; it equals a fresh read, with and without field names.
+    (Smaller batches are serialized in Python: `_filled_table`'s, and
+    tests/api/test_batch_answers.py's.)"""
+    table_id = await _filled_table(api, False)
+    fields = {f["name"]: f["id"] for f in await api.fields(table_id)}
+    given = {"Title": "new \"one\"", "Amount": "2.5", "Precise": "0.125", "Done": True,
+             "When": "2024-03-04T05:06:07+01:00", "Day": "2024-02-29", "State": "open",
+             "Parent": [2, 1], "To text": [1], "To date": [2, 1], "Stars": 5}
+    for user_field_names in (True, False):
+        names = NAMES if user_field_names else {}
+        items = [given if user_field_names else
+                 {f"field_{fields[k]}": v for k, v in given.items()},
+                 *({} for _ in range(rows.DATABASE_JSON_ROWS - 1))]
+        page_statements.clear()
+        created = (await api.ok("POST", f"{ROWS.format(table_id)}batch/", params=names,
+                                json={"items": items}))["items"]
+        built = [s for s in page_statements if f"database_table_{table_id}.id = ANY" in s]
+        assert bool(built) is (BACKEND == "postgresql")
+        assert len(created) == rows.DATABASE_JSON_ROWS
+        assert [row["id"] for row in created] == sorted(row["id"] for row in created)
+        for row in created:
+            assert await api.ok("GET", f"{ROWS.format(table_id)}{row['id']}/",
+                                params=names) == row
+        first = created[0] if user_field_names else {
+            name: created[0][f"field_{field_id}"] for name, field_id in fields.items()}
+        assert first["Amount"] == "2.50" and first["When"] == "2024-03-04T04:06:07Z"
+        assert [link["id"] for link in first["Parent"]] == [1, 2]
+        assert [link["value"] for link in first["To text"]] == ["Ada \"the\" first"]
+
+
+async def test_a_batch_created_before_a_row_answers_in_request_order(api: Api) -> None:
+    table = await api.table(data=[["Name"], ["first"], ["last"]])
+    listed = (await api.rows(table["id"], user_field_names="true"))["results"]
+    titles = [f"new {i}" for i in range(rows.DATABASE_JSON_ROWS)]
+    created = (await api.ok("POST", f"{ROWS.format(table['id'])}batch/",
+                            params={**NAMES, "before": listed[1]["id"]},
+                            json={"items": [{"Name": t} for t in titles]}))["items"]
+    assert [row["Name"] for row in created] == titles
+    assert [row["order"] for row in created] == sorted(row["order"] for row in created)
+    after = (await api.rows(table["id"], user_field_names="true"))["results"]
+    assert [row["Name"] for row in after] == ["first", *titles, "last"]

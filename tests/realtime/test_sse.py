@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import orjson
 
+from gridbase.handlers.rows import DATABASE_JSON_ROWS
 from tests.conftest import Api
 from tests.realtime.conftest import TIMEOUT, Server, Socket, open_socket
 
@@ -95,6 +96,20 @@ async def test_a_token_follows_a_table_with_field_names_and_event_ids(
         assert int(event["id"]) == ws_event["event_id"] == event["data"]["event_id"]
         assert event["data"]["rows"] == [row]
         assert set(event["data"]["rows"][0]) == {"id", "order", "Title", "Notes"}
+
+        # a batch's rows, whose JSON the database builds (on PostgreSQL): keyed by
+        # field id on the websocket, by name on a stream asking for names, as answered
+        items = [{"Title": f"b{i}"} for i in range(DATABASE_JSON_ROWS - 1)] + [{"Notes": "n"}]
+        batch = (await alice.ok("POST", f"/api/database/rows/table/{table['id']}/batch/",
+                                params={"user_field_names": "true"},
+                                json={"items": items}))["items"]
+        ws_event = await sock.expect("rows_created")
+        event = await stream.next()
+        assert event["data"]["rows"] == batch and len(batch) == DATABASE_JSON_ROWS
+        names = {f"field_{f['id']}": f["name"] for f in await alice.fields(table["id"])}
+        assert set(ws_event["rows"][0]) == {"id", "order", *names}
+        assert [{names.get(k, k): v for k, v in row.items()}
+                for row in ws_event["rows"]] == batch
 
         await alice.ok("PATCH", f"/api/database/rows/table/{table['id']}/{row['id']}/",
                        params={"user_field_names": "true"}, json={"Notes": "n"})

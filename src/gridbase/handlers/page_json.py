@@ -19,10 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.row_values import read_columns
-from gridbase.storage.json_pages import Cells, select_json_page, select_json_row
+from gridbase.storage.json_pages import (
+    Cells,
+    json_rows_statement,
+    select_json_page,
+    select_json_row,
+    select_json_rows,
+)
 from gridbase.storage.json_sql import OrderText
 
-__all__ = ["PageJson", "read_page_json", "read_row_json"]
+__all__ = ["PageJson", "RowsJson", "read_page_json", "read_row_json", "read_rows_json",
+           "rows_json_statement"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +76,29 @@ async def read_row_json(
     return _page_json(await select_json_row(
         conn, table.sa_table, cells_of, row_id, columns=read_columns(table, table.fields),
         extra=extra, shape=shape))
+
+
+@dataclasses.dataclass(frozen=True)
+class RowsJson:
+    """Rows as a JSON array (text) keyed `field_<id>`, as events carry them."""
+
+    text: str
+
+
+def rows_json_statement(conn: AsyncConnection, table: TableSchema) -> sa.Select[Any] | None:
+    """The statement of `read_rows_json` for every field of the table, keyed by column,
+    or None when the database cannot build its rows' JSON (see the module doc; and on
+    SQLite)."""
+    cells_of, shape = _cells_of(conn, table, table.fields, False)
+    return json_rows_statement(conn, table.sa_table, cells_of,
+                               columns=read_columns(table, table.fields), shape=shape)
+
+
+async def read_rows_json(conn: AsyncConnection, statement: sa.Select[Any],
+                         ids: Sequence[int]) -> RowsJson:
+    """Rows of these ids, which exist, in the table's order, as `rows_json_statement`
+    builds them."""
+    return RowsJson(await select_json_rows(conn, statement, ids))
 
 
 def _cells_of(conn: AsyncConnection, table: TableSchema, fields: Sequence[FieldSpec],

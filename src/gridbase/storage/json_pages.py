@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.cache_key import CacheKey
 
 from gridbase.storage.direct import can_read_directly, read_directly, run_directly
-from gridbase.storage.json_sql import JsonRowsText, json_object
-from gridbase.storage.rows import page_query
+from gridbase.storage.json_sql import JsonArray, JsonRowsText, json_object, with_joins
+from gridbase.storage.rows import ids_param, page_query
 
-__all__ = ["MAX_KEYS", "Cells", "select_json_page", "select_json_row"]
+__all__ = ["MAX_KEYS", "Cells", "json_rows_statement", "select_json_page", "select_json_row",
+           "select_json_rows"]
 
 Cells = list[tuple[str, sa.ColumnElement[Any]]]
 """A row's JSON keys and their values as SQL over the page's CTE, in key order."""
@@ -89,6 +90,43 @@ async def select_json_row(
                                            table.c.id == sa.bindparam("row_id"), (), 1, 0),
                                      cells_of, extra))
     return await _run_kept(conn, by_id, {"row_id": row_id})
+
+
+def json_rows_statement(
+    conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.CTE], Cells | None], *,
+    columns: Sequence[str], shape: Hashable,
+) -> sa.Select[Any] | None:
+    """PostgreSQL's statement for `select_json_rows`, kept per table object and `shape`
+    (as `select_json_page`'s); None when the database cannot build these rows (or on
+    SQLite, whose list of ids would be rendered into the statement on each run)."""
+    if conn.dialect.name != "postgresql":
+        return None
+
+    def build() -> sa.Select[Any] | None:
+        # The ids' range as well: a range of the primary key's index however little
+        # PostgreSQL knows of the table (a fresh one has no statistics).
+        where = sa.and_(table.c.id >= sa.bindparam("first_id"),
+                        table.c.id <= sa.bindparam("last_id"),
+                        ids_param(table.c.id, "row_ids", "postgresql"))
+        page = page_query(table, columns, where=where).cte("page")
+        cells = cells_of(page)
+        if cells is None or len(cells) > MAX_KEYS:
+            return None
+        # ordered here, so cells may be joined (`with_joins`)
+        source, joined_cells = with_joins(page, cells)
+        rows = JsonArray(json_object(joined_cells), page.c.order, page.c.id)
+        return sa.select(sa.cast(rows, sa.Text).label("page")).select_from(source)
+
+    return _kept(table, ("rows", shape), build)
+
+
+async def select_json_rows(conn: AsyncConnection, statement: sa.Select[Any],
+                           ids: Sequence[int]) -> str:
+    """Rows of these ids (which exist), in the table's order, as one JSON array (text)
+    with the statement's cells (see `json_rows_statement`)."""
+    params = {"row_ids": list(ids), "first_id": min(ids), "last_id": max(ids)}
+    text: str = (await run_directly(conn, statement, params))[0]["page"]
+    return text
 
 
 @dataclasses.dataclass(frozen=True)

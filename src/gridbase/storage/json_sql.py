@@ -19,8 +19,9 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from gridbase.storage.sql_functions import dialect_templates
 from gridbase.storage.types import format_order
 
-__all__ = ["IdArray", "JsonArray", "JsonBool", "JsonObject", "JsonRowsText", "JsonText",
-           "OrderText", "UtcIsoText", "json_object", "register_sqlite_json_functions"]
+__all__ = ["IdArray", "JoinedValue", "JsonArray", "JsonBool", "JsonObject", "JsonRowsText",
+           "JsonText", "OrderText", "UtcIsoText", "json_object", "register_sqlite_json_functions",
+           "with_joins"]
 
 
 class JsonObject(FunctionElement[Any]):
@@ -156,3 +157,39 @@ class IdArray(FunctionElement[Any]):
 def _id_array_pg(element: IdArray, compiler: SQLCompiler, **kw: Any) -> str:
     ids = next(iter(element.clauses))  # a scalar subquery: its SELECT goes inside ARRAY()
     return f"ARRAY({compiler.process(ids.element, **kw)})"
+
+
+class JoinedValue(FunctionElement[Any]):
+    """A page cell with two forms: `value`, found by each row itself (what it compiles
+    to), and `joined_value`, read from a subquery `joined` that the page's statement
+    LEFT JOINs on `onclause` (`with_joins`). Joined, one hash join matches all the
+    page's rows; but a join does not keep the page's order, so only a statement that
+    orders its rows itself can use it."""
+
+    inherit_cache = True
+    name = "joined_value"
+
+    def __init__(self, value: ColumnElement[Any], joined_value: ColumnElement[Any],
+                 joined: sa.Subquery, onclause: ColumnElement[bool]) -> None:
+        super().__init__(value)
+        self.joined_value = joined_value
+        self.joined = joined
+        self.onclause = onclause
+
+
+@compiles(JoinedValue)
+def _joined_value(element: JoinedValue, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(next(iter(element.clauses)), **kw)
+
+
+def with_joins(source: sa.FromClause, cells: list[tuple[str, ColumnElement[Any]]]
+               ) -> tuple[sa.FromClause, list[tuple[str, ColumnElement[Any]]]]:
+    """`source` LEFT JOINed to the subqueries of the `JoinedValue`s among the cells, and
+    the cells with those in their joined form."""
+    joined_cells = []
+    for key, value in cells:
+        if isinstance(value, JoinedValue):
+            source = source.outerjoin(value.joined, value.onclause)
+            value = value.joined_value
+        joined_cells.append((key, value))
+    return source, joined_cells
