@@ -80,25 +80,31 @@ async def read_row_json(
 
 @dataclasses.dataclass(frozen=True)
 class RowsJson:
-    """Rows as a JSON array (text) keyed `field_<id>`, as events carry them."""
+    """Rows as JSON arrays (text): `by_column` keyed `field_<id>`, as events carry them,
+    and `named` keyed by field name, when asked for."""
 
-    text: str
+    by_column: str
+    named: str | None
 
 
-def rows_json_statement(conn: AsyncConnection, table: TableSchema) -> sa.Select[Any] | None:
-    """The statement of `read_rows_json` for every field of the table, keyed by column,
-    or None when the database cannot build its rows' JSON (see the module doc; and on
-    SQLite)."""
+def rows_json_statement(conn: AsyncConnection, table: TableSchema, user_field_names: bool
+                        ) -> sa.Select[Any] | None:
+    """The statement of `read_rows_json` for every field of the table, or None when the
+    database cannot build its rows' JSON (see the module doc; and on SQLite)."""
     cells_of, shape = _cells_of(conn, table, table.fields, False)
+    renamed = {spec.column_name: spec.name for spec in table.fields} \
+        if user_field_names else None
     return json_rows_statement(conn, table.sa_table, cells_of,
-                               columns=read_columns(table, table.fields), shape=shape)
+                               columns=read_columns(table, table.fields), renamed=renamed,
+                               shape=shape)
 
 
 async def read_rows_json(conn: AsyncConnection, statement: sa.Select[Any],
                          ids: Sequence[int]) -> RowsJson:
     """Rows of these ids, which exist, in the table's order, as `rows_json_statement`
     builds them."""
-    return RowsJson(await select_json_rows(conn, statement, ids))
+    found = await select_json_rows(conn, statement, ids)
+    return RowsJson(found["page"], found.get("named"))
 
 
 def _cells_of(conn: AsyncConnection, table: TableSchema, fields: Sequence[FieldSpec],

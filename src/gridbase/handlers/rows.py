@@ -292,9 +292,8 @@ async def create_rows(
     table, created = await _on_trusted_schemas(attempt)
     await svc.events.publish(outbox.events)
     if isinstance(created, RowsJson):
-        if not user_field_names:
-            return orjson.Fragment(created.text)
-        created = orjson.loads(created.text)
+        return orjson.Fragment(created.named if created.named is not None
+                               else created.by_column)
     return with_field_names(table, created) if user_field_names else created
 
 
@@ -340,7 +339,7 @@ async def _create_in(
         new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
                                                        len(items))
     bump = _bump_for_create(table, trusted)
-    as_json = rows_json_statement(conn, table) \
+    as_json = rows_json_statement(conn, table, user_field_names) \
         if batch and len(items) >= DATABASE_JSON_ROWS else None
     inserted = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
                                         at_end=before_id is None,
@@ -355,7 +354,7 @@ async def _create_in(
     created: list[dict[str, Any]] | RowsJson
     if as_json is not None:
         created = await read_rows_json(conn, as_json, ids)
-        event_rows: Any = orjson.Fragment(created.text)
+        event_rows: Any = orjson.Fragment(created.by_column)
     else:
         created = event_rows = await serialize_written(ctx, table, stored, parsed.columns)
     outbox.add("rows_created", {"table_id": table_id, "rows": event_rows, "metadata": {},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -94,11 +94,12 @@ async def select_json_row(
 
 def json_rows_statement(
     conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.CTE], Cells | None], *,
-    columns: Sequence[str], shape: Hashable,
+    columns: Sequence[str], renamed: Mapping[str, str] | None, shape: Hashable,
 ) -> sa.Select[Any] | None:
     """PostgreSQL's statement for `select_json_rows`, kept per table object and `shape`
     (as `select_json_page`'s); None when the database cannot build these rows (or on
-    SQLite, whose list of ids would be rendered into the statement on each run)."""
+    SQLite, whose list of ids would be rendered into the statement on each run).
+    `renamed`: the rows once more, keyed by these names instead (`named`)."""
     if conn.dialect.name != "postgresql":
         return None
 
@@ -114,19 +115,24 @@ def json_rows_statement(
             return None
         # ordered here, so cells may be joined (`with_joins`)
         source, joined_cells = with_joins(page, cells)
-        rows = JsonArray(json_object(joined_cells), page.c.order, page.c.id)
-        return sa.select(sa.cast(rows, sa.Text).label("page")).select_from(source)
+        arrays = [JsonArray(json_object(joined_cells), page.c.order, page.c.id).label("page")]
+        if renamed is not None:
+            named = [(renamed.get(key, key), value) for key, value in joined_cells]
+            arrays.append(JsonArray(json_object(named), page.c.order, page.c.id).label("named"))
+        texts: list[sa.ColumnElement[Any]] = [sa.cast(array, sa.Text).label(array.name)
+                                              for array in arrays]
+        return sa.select(*texts).select_from(source)
 
-    return _kept(table, ("rows", shape), build)
+    return _kept(table, ("rows", shape, renamed is not None), build)
 
 
 async def select_json_rows(conn: AsyncConnection, statement: sa.Select[Any],
-                           ids: Sequence[int]) -> str:
-    """Rows of these ids (which exist), in the table's order, as one JSON array (text)
-    with the statement's cells (see `json_rows_statement`)."""
+                           ids: Sequence[int]) -> dict[str, str]:
+    """Rows of these ids (which exist), in the table's order, as JSON arrays (text):
+    `page` with the statement's cells, and `named` if it renames them (see
+    `json_rows_statement`)."""
     params = {"row_ids": list(ids), "first_id": min(ids), "last_id": max(ids)}
-    text: str = (await run_directly(conn, statement, params))[0]["page"]
-    return text
+    return (await run_directly(conn, statement, params))[0]
 
 
 @dataclasses.dataclass(frozen=True)
