@@ -24,6 +24,9 @@ class FieldContext:
     # What field types read while validating this request's values, for their own later
     # steps in it (a link write keeps the linked rows it checked, to show them).
     memo: dict[tuple[str, int], Any] = field(default_factory=dict)
+    # The database builds this request's answer (a large batch create): validating
+    # need not fetch what only a serialization in Python would show.
+    answer_in_database: bool = False
 
     async def schema(self, table_id: int) -> TableSchema:
         if self.known is not None and table_id in self.known:

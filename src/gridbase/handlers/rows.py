@@ -333,18 +333,19 @@ async def _create_in(
     if before_id is not None and not await sql.existing_ids(conn, table.sa_table, [before_id]):
         raise _missing([before_id], quoted=False)
     ctx = svc.field_context(conn, table)
+    as_json = rows_json_statement(conn, table, user_field_names) \
+        if batch and len(items) >= DATABASE_JSON_ROWS else None
+    ctx.answer_in_database = as_json is not None
     parsed = await parse_rows(ctx, table, items, user_field_names, batch=batch)
     new = await new_rows(ctx, table, parsed)
     if before_id is not None:
         new.columns["order"] = await sql.orders_before(conn, table.sa_table, before_id,
                                                        len(items))
     bump = _bump_for_create(table, trusted)
-    as_json = rows_json_statement(conn, table, user_field_names) \
-        if batch and len(items) >= DATABASE_JSON_ROWS else None
     inserted = await sql.insert_columns(conn, table.sa_table, new.columns, len(items),
                                         at_end=before_id is None,
-                                        read_back=not new.exact and as_json is None,
-                                        bump=bump)
+                                        read_back=not new.exact, bump=bump,
+                                        ids_only=as_json is not None)
     bumped = inserted.bumped
     if bumped is not None:
         _confirm(table, trusted, [bumped])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 import sqlalchemy as sa
@@ -132,21 +132,21 @@ def _source(conn: AsyncConnection, table: sa.Table, keys: Sequence[str], *,
 
 
 _inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], bool, bool, tuple[Any, ...]], TextualSelect]] = (
+    sa.Table, dict[tuple[tuple[str, ...], bool, bool | str, tuple[Any, ...]], TextualSelect]] = (
     weakref.WeakKeyDictionary())
 
 
 def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
-                     at_end: bool, read_back: bool,
+                     at_end: bool, read_back: bool | Literal["ids"],
                      bump: Bump | None = None) -> TextualSelect:
     """`INSERT ... SELECT FROM <the batch> ... RETURNING *`: rows are inserted in batch
     order, so the ids the sequence hands out increase in that order; their
     `created_on` and `updated_on` are `:stamp`. `at_end`: the statement itself numbers
     the rows after the table's highest order (what `orders_before(..., None, ...)`
     gives), saving that query's round trip. Without `read_back` it returns only the
-    ids and orders. `bump`: the statement also bumps the table's data version
-    (`table_versions.bump_cte`, parameters `bump_params()`) and returns the bump's
-    columns after the row's, in every row."""
+    ids and orders; with `read_back="ids"` only the ids. `bump`: the statement also
+    bumps the table's data version (`table_versions.bump_cte`, parameters
+    `bump_params()`) and returns the bump's columns after the row's, in every row."""
     by_keys = _inserts.setdefault(table, {})
     bumped = (bump.table_id, bump.names) if bump is not None else ()
     cached = by_keys.get((keys, at_end, read_back, bumped))
@@ -163,7 +163,7 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
         columns.append('"order"')
         selected.append(f'(SELECT trunc(coalesce(max("order"), 0)) FROM {target}) '
                         "+ gridbase_position")
-    returned = ["*"] if read_back else ["id", '"order"']
+    returned = ["id"] if read_back == "ids" else ["*"] if read_back else ["id", '"order"']
     extra: list[sa.ColumnClause[Any]] = []
     for label in bump.returning if bump is not None else ():
         subquery = label.element.compile(dialect=conn.dialect,
@@ -176,7 +176,8 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
         f"SELECT {', '.join(selected)} FROM {source} ORDER BY gridbase_position "
         f"RETURNING {', '.join(returned)}"
     ).bindparams(sa.bindparam("stamp", type_=table.c.created_on.type)).columns(
-        *(table.c if read_back else (table.c.id, table.c.order)), *extra)
+        *((table.c.id,) if read_back == "ids" else table.c if read_back
+          else (table.c.id, table.c.order)), *extra)
     by_keys[(keys, at_end, read_back, bumped)] = statement
     return statement
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -219,13 +219,16 @@ class Inserted:
 async def insert_columns(
     conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], count: int, *,
     at_end: bool = False, read_back: bool = True, bump: Bump | None = None,
+    ids_only: bool = False,
 ) -> Inserted:
     """Insert `count` rows given by column (every list `count` long) and return them as
     stored (every column, as a select would read them) in the same sequence: no second
     query reads them back. The rows bring their `order`, or with `at_end` they are
     placed after the table's last row. `read_back=False` promises that the values given
     for every other column read back as they are (see `FieldType.exact_column`): the
-    rows are then made of them, and only their ids and orders come back.
+    rows are then made of them, and only their ids and orders come back. `ids_only`:
+    the caller wants nothing but the ids (it reads the rows' JSON afterwards), and on
+    PostgreSQL the rows hold only those.
 
     On PostgreSQL the batch is one `unnest` statement, with one parameter per column,
     which also makes the `bump` asked for, if any (`Inserted.bumped`); on SQLite it is
@@ -235,7 +238,8 @@ async def insert_columns(
         return Inserted([])
     stamp = now()
     if conn.dialect.name == "postgresql":
-        return await _insert_batch(conn, table, columns, stamp, at_end, read_back, bump)
+        return await _insert_batch(conn, table, columns, stamp, at_end,
+                                   "ids" if ids_only else read_back, bump)
     stamps = [stamp] * count
     columns = {**columns, "created_on": stamps, "updated_on": stamps}
     values = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -253,12 +257,13 @@ async def insert_columns(
 
 async def _insert_batch(
     conn: AsyncConnection, table: sa.Table, columns: dict[str, list[Any]], stamp: datetime,
-    at_end: bool, read_back: bool, bump: Bump | None,
+    at_end: bool, read_back: bool | Literal["ids"], bump: Bump | None,
 ) -> Inserted:
     """PostgreSQL's `insert_columns`: one statement (see `batch_sql.insert_statement`)."""
     keys = tuple(columns)
     stamped = {*keys, "id", "order", "created_on", "updated_on"}
-    read_back = read_back or not set(table.c.keys()) <= stamped
+    if read_back != "ids":
+        read_back = read_back or not set(table.c.keys()) <= stamped
     params = {"stamp": stamp, **batch_sql.batch_params(conn, table, keys,
                                                        list(columns.values()))}
     if bump is not None:
@@ -266,6 +271,10 @@ async def _insert_batch(
     returned = await run_directly(
         conn, batch_sql.insert_statement(conn, table, keys, at_end, read_back, bump), params)
     extra = bump.names if bump is not None else ()
+    if read_back == "ids":
+        bumped = {name: returned[0][name] for name in extra} if bump is not None else None
+        return Inserted(sorted(({"id": row["id"]} for row in returned),
+                               key=lambda row: int(row["id"])), bumped)
     if read_back:
         stored = sorted(returned, key=lambda row: int(row["id"]))
         bumped = {name: stored[0][name] for name in extra} if bump is not None else None
