@@ -274,3 +274,22 @@ async def test_a_batch_created_before_a_row_answers_in_request_order(api: Api) -
     assert [row["order"] for row in created] == sorted(row["order"] for row in created)
     after = (await api.rows(table["id"], user_field_names="true"))["results"]
     assert [row["Name"] for row in after] == ["first", *titles, "last"]
+
+
+async def test_a_batch_create_after_a_rename_answers_with_the_new_names(api: Api) -> None:
+    """The statement that builds a batch's answer is kept per schema version: renaming a
+    field or a select option shows in the next batch's answer."""
+    table = await api.table(data=[["Name"], ["a"]])
+    state = await api.field(table["id"], name="State", type="single_select",
+                            select_options=[{"value": "open", "color": "blue"}])
+    items = [{"Name": f"n{i}", "State": "open"} for i in range(rows.DATABASE_JSON_ROWS)]
+    batch = f"{ROWS.format(table['id'])}batch/"
+    first = (await api.ok("POST", batch, params=NAMES, json={"items": items}))["items"]
+    assert first[0]["State"]["value"] == "open"
+    option = state["select_options"][0]
+    await api.ok("PATCH", f"/api/database/fields/{state['id']}/", json={
+        "name": "Status", "select_options": [{**option, "value": "opened"}]})
+    items = [{"Name": f"m{i}", "Status": option["id"]} for i in range(rows.DATABASE_JSON_ROWS)]
+    again = (await api.ok("POST", batch, params=NAMES, json={"items": items}))["items"]
+    assert set(again[0]) == {"id", "order", "Name", "Status"}
+    assert again[0]["Status"] == {**option, "value": "opened"}
