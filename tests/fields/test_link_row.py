@@ -369,7 +369,7 @@ async def test_limit_selection_view(api: Api) -> None:
 async def test_a_batch_stores_every_link_it_answers(api: Api) -> None:
     """Links of new rows, several per row, in two link fields and to the table itself,
     some rows with none: each row reads back as the batch answered it, and the linked
-    rows see them (on PostgreSQL the rows' INSERT writes the links too)."""
+    rows see them."""
     names = ("Ada", "Bob", "Cy", "Dee")
     customers, orders, link = await _pair(api, names=names)
     again = await api.field(orders["id"], name="Again", type="link_row",

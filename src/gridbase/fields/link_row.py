@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from gridbase.clock import now
 from gridbase.errors import ApiError
@@ -34,7 +33,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
 from gridbase.storage.direct import fetch_dicts, run_directly
-from gridbase.storage.rows import id_in, ids_param
+from gridbase.storage.rows import existing_ids, id_in, ids_param
 from gridbase.storage.types import format_order
 
 if TYPE_CHECKING:
@@ -87,21 +86,6 @@ def _targets_query(target: sa.Table, wanted: tuple[str, ...], dialect: str) -> s
     if statement is None:
         statement = by_key[wanted] = sa.select(*(target.c[name] for name in wanted)).where(
             ids_param(target.c.id, "target_ids", dialect))
-    return statement
-
-
-# `_existing_query` per target table object (one per schema version).
-_existing_queries: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _existing_query(target: sa.Table) -> sa.Select[Any]:
-    """PostgreSQL: the ids among `:target_ids` that name rows, as one array."""
-    statement = _existing_queries.get(target)
-    if statement is None:
-        statement = _existing_queries[target] = sa.select(
-            sa.func.array_agg(target.c.id, type_=ARRAY(sa.Integer)).label("ids")).where(
-                ids_param(target.c.id, "target_ids", "postgresql"))
     return statement
 
 
@@ -443,18 +427,6 @@ class LinkRowFieldType(FieldType):
                 found[row["id"]] = row
         return found
 
-    async def _existing(self, ctx: FieldContext, target: TableSchema, ids: set[int]
-                        ) -> set[int]:
-        """The ids of `target`'s rows among `ids` (PostgreSQL: one array per chunk)."""
-        if ctx.dialect != "postgresql":
-            return set(await self._linkable(ctx, target, ids))
-        statement = _existing_query(target.sa_table)
-        found: set[int] = set()
-        for chunk in chunks(sorted(i for i in ids if 0 < i <= MAX_ID)):
-            [row] = await fetch_dicts(ctx.conn, statement, {"target_ids": chunk})
-            found.update(row["ids"] or ())
-        return found
-
     async def prepare(
         self, ctx: FieldContext, spec: FieldSpec, values: Sequence[Any]
     ) -> list[Any | CellError]:
@@ -468,7 +440,7 @@ class LinkRowFieldType(FieldType):
         ids = {i for items in lists for i in items if isinstance(i, int)} | numbers
         wanted = ids | set(names.values())
         if ctx.answer_in_database:
-            existing = await self._existing(ctx, target, wanted) if wanted else set()
+            existing = await existing_ids(ctx.conn, target.sa_table, wanted)
         else:
             linkable = await self._linkable(ctx, target, wanted) if wanted else {}
             ctx.memo[("linked_rows", spec.id)] = linkable  # for `load_written`

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -163,13 +163,27 @@ async def count_rows(
     return int(await conn.scalar(query) or 0)
 
 
-async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Sequence[int]) -> set[int]:
+# `existing_ids`' PostgreSQL statement per table object (one per schema version).
+_existing: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = weakref.WeakKeyDictionary()
+
+
+async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Iterable[int]) -> set[int]:
+    """The ids among `ids` that name rows of `table`. PostgreSQL answers them as one
+    array (one row to read however many ids, on the driver)."""
     # Ids beyond the 32-bit id column name no row (and would overflow the driver).
     storable = [i for i in ids if 0 < i < 2**31]
     if not storable:
         return set()
-    return set((await conn.scalars(sa.select(table.c.id).where(
-        id_in(table.c.id, storable, conn.dialect.name)))).all())
+    if conn.dialect.name != "postgresql":
+        return set((await conn.scalars(sa.select(table.c.id).where(
+            id_in(table.c.id, storable, conn.dialect.name)))).all())
+    statement = _existing.get(table)
+    if statement is None:
+        statement = _existing[table] = sa.select(
+            sa.func.array_agg(table.c.id, type_=ARRAY(sa.Integer)).label("ids")).where(
+                ids_param(table.c.id, "row_ids", "postgresql"))
+    [found] = await run_directly(conn, statement, {"row_ids": storable})
+    return set(found["ids"] or ())
 
 
 async def renumber(conn: AsyncConnection, table: sa.Table) -> None:
