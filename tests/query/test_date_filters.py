@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from gridbase.handlers import row_query
 from tests.conftest import Api
 
 DAYS: list[str | None] = [
@@ -214,3 +215,38 @@ async def test_row_timestamps(module_api: Api, dates_table: int) -> None:
                        "exact_date") == everything
     assert await _days(module_api, dates_table, "Name",
                        filter__Created__empty="") == []
+
+
+@pytest.mark.parametrize("key, value", [("filter__Day__date_is", "UTC??today"),
+                                        ("filter__Day__date_equals_today", "UTC")])
+async def test_a_listing_asked_again_the_next_day_follows_the_clock(
+        module_api: Api, dates_table: int, monkeypatch: pytest.MonkeyPatch, key: str,
+        value: str) -> None:
+    """Listings asked again reuse their SQL (`row_query.kept_query`), but not one whose
+    filter holds today's date: the same request a day later finds that day's rows."""
+    for day, expected in (("2024-05-15", ["r0"]), ("2024-05-16", ["r2"]),
+                          ("2024-05-15", ["r0"])):
+        moment = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+        monkeypatch.setattr(row_query, "now", lambda moment=moment: moment)
+        for _ in range(2):
+            assert await _days(module_api, dates_table, "Name", **{key: value}) == expected
+
+
+async def test_a_listing_asked_again_finds_rows_written_since(
+        module_api: Api, dates_table: int) -> None:
+    """A kept listing keeps its SQL, never its rows."""
+    asked = {"filter__Day__date_is": "UTC?2024-05-16?exact_date",
+             "order_by": "-Name", "size": 200, "user_field_names": "true"}
+    rows = f"/api/database/rows/table/{dates_table}/"
+    assert [r["Name"] for r in (await module_api.ok("GET", rows, params=asked))["results"]
+            ] == ["r2"]
+    added = await module_api.ok("POST", rows, params={"user_field_names": "true"},
+                                json={"Name": "r99", "Day": "2024-05-16"})
+    try:
+        again = await module_api.ok("GET", rows, params=asked)
+        assert [r["Name"] for r in again["results"]] == ["r99", "r2"]
+        assert again["count"] == 2
+    finally:
+        await module_api.ok("DELETE", f"{rows}{added['id']}/")
+    after = await module_api.ok("GET", rows, params=asked)
+    assert [r["Name"] for r in after["results"]] == ["r2"]

@@ -8,7 +8,6 @@ is the linked row's primary field as text; writing takes row ids or primary text
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +32,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
 from gridbase.storage.direct import fetch_dicts, run_directly
+from gridbase.storage.kept import kept_for
 from gridbase.storage.rows import existing_ids, id_in, ids_param
 from gridbase.storage.types import format_order
 
@@ -52,16 +52,12 @@ def _field_type(name: str) -> FieldType:
 
 
 
-# The query reading a link field's links with the linked rows' columns, built once per
-# join table, target table object (one per schema version) and column choice.
-_links_queries: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[str, str, tuple[str, ...]], sa.Select[Any]]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _links_query(relation: Relation, target: sa.Table, wanted: tuple[str, ...], dialect: str
                  ) -> sa.Select[Any]:
-    by_key = _links_queries.setdefault(target, {})
+    """The query reading a link field's links with the linked rows' columns, built once
+    per join table, target table object (`kept_for`) and column choice."""
+    by_key: dict[tuple[str, str, tuple[str, ...]], sa.Select[Any]] = kept_for(
+        target, "links_queries")
     key = (relation.table.name, relation.own, wanted)
     statement = by_key.get(key)
     if statement is None:
@@ -74,14 +70,10 @@ def _links_query(relation: Relation, target: sa.Table, wanted: tuple[str, ...], 
     return statement
 
 
-# The query reading linked rows by id (the columns a link cell shows), built once per
-# target table object and column choice.
-_targets_queries: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], sa.Select[Any]]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _targets_query(target: sa.Table, wanted: tuple[str, ...], dialect: str) -> sa.Select[Any]:
-    by_key = _targets_queries.setdefault(target, {})
+    """The query reading linked rows by id (the columns a link cell shows), built once
+    per target table object (`kept_for`) and column choice."""
+    by_key: dict[tuple[str, ...], sa.Select[Any]] = kept_for(target, "targets_queries")
     statement = by_key.get(wanted)
     if statement is None:
         statement = by_key[wanted] = sa.select(*(target.c[name] for name in wanted)).where(
@@ -97,16 +89,13 @@ def _pairs_insert(relation: Relation) -> sa.TextClause:
                    "SELECT * FROM unnest(CAST(:own AS INTEGER[]), CAST(:other AS INTEGER[]))")
 
 
-# `_shown_columns` per target table object (one per schema version).
-_shown: weakref.WeakKeyDictionary[sa.Table, tuple[str, ...]] = weakref.WeakKeyDictionary()
-
-
 def _shown_columns(target: TableSchema) -> tuple[str, ...]:
     """The columns of a linked row that its cell item needs: id, order and what its
     primary field reads."""
-    found = _shown.get(target.sa_table)
+    kept = kept_for(target.sa_table, "shown_columns")
+    found: tuple[str, ...] | None = kept.get(None)
     if found is None:
-        found = _shown[target.sa_table] = _columns_shown(target)
+        found = kept[None] = _columns_shown(target)
     return found
 
 

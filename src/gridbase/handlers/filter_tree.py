@@ -8,7 +8,6 @@ resolves fields and filter types against the table and returns one SQL condition
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -169,8 +168,9 @@ def _group_sql(ctx: FilterContext, group: FilterGroup) -> sa.ColumnElement[bool]
     return sa.or_(*parts) if group.filter_type == "OR" else sa.and_(*parts)
 
 
-def compile_filters(table: TableSchema, dialect: str, now: datetime,
-                    group: FilterGroup | None) -> sa.ColumnElement[bool] | None:
+def compile_filters(ctx: FilterContext, group: FilterGroup | None
+                    ) -> sa.ColumnElement[bool] | None:
+    """The group's condition over `ctx.table` (None when it filters nothing)."""
     if group is None:
         return None
-    return _group_sql(FilterContext(table, dialect, now), group)
+    return _group_sql(ctx, group)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,6 +27,8 @@ from gridbase.storage.auto_indexes import IndexPlan, build_in_background, create
 from gridbase.storage.engine import Database
 
 __all__ = ["IndexAdvisor", "keep_indexes"]
+
+_PLANS = "index_plans"
 
 
 @dataclass
@@ -40,12 +43,19 @@ class IndexAdvisor:
     # (`search_build.keep_trigram`, from `search.use_index`).
     trigrams_checked: set[int] = field(default_factory=set)
 
-    def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False
-             ) -> None:
-        """Count a listing's uses (or a view's saved ones) and start the builds due."""
+    def note(self, table: TableSchema, uses: Iterable[IndexUse], *, saved: bool = False,
+             kept: dict[Hashable, Any] | None = None) -> None:
+        """Count a listing's uses (or a view's saved ones) and start the builds due.
+        `kept`: a store of the listing's kept query (`CompiledQuery.derived`), where
+        the plans for its uses are kept."""
         if self.uses <= 0:
             return
-        for plan in plans_for(uses, table, self.db.dialect):
+        plans: list[IndexPlan] | None = kept.get(_PLANS) if kept is not None else None
+        if plans is None:
+            plans = plans_for(uses, table, self.db.dialect)
+            if kept is not None:
+                kept[_PLANS] = plans
+        for plan in plans:
             if plan in self.built or self.builds.busy(plan):
                 continue
             self.counts[plan] += self.uses if saved else 1

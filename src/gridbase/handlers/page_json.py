@@ -58,12 +58,14 @@ async def read_page_json(
     user_field_names: bool, *, where: sa.ColumnElement[bool] | None,
     order_by: Sequence[sa.ColumnElement[Any]], limit: int, offset: int,
     columns: Sequence[str], extra: Sequence[sa.Label[Any]],
+    kept: dict[Hashable, Any] | None = None,
 ) -> PageJson | None:
-    """The page built by the database, or None when it cannot build it."""
+    """The page built by the database, or None when it cannot build it. `kept`: see
+    `select_json_page`."""
     cells_of, shape = _cells_of(conn, table, fields, user_field_names)
     return _page_json(await select_json_page(
         conn, table.sa_table, cells_of, where=where, order_by=order_by, limit=limit,
-        offset=offset, columns=columns, extra=extra, shape=shape))
+        offset=offset, columns=columns, extra=extra, shape=shape, kept=kept))
 
 
 async def read_row_json(

@@ -3,10 +3,18 @@
 The API layer fills a `RowQuery` from query parameters; `compile_query` resolves field
 names against the table and returns the WHERE clause, ORDER BY and selected fields.
 Filters and search plug in here.
+
+`kept_query` keeps the compiled query of each listing asked for, per table object (one
+per schema version): the same listing asked again (the first page of a shared view,
+a client polling) reuses its SQL pieces, and what was built from them
+(`CompiledQuery.derived`: the page's statement, the index plans), rather than building
+SQLAlchemy's trees and cache keys again (a third of the server's time in a filtered
+page). A query whose filters read today's date is not kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,14 +22,19 @@ import sqlalchemy as sa
 
 from gridbase.clock import now
 from gridbase.errors import ApiError
+from gridbase.fields.filters.base import FilterContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers.filter_tree import compile_filters, parse_filter_params
 from gridbase.handlers.index_plans import SORT, IndexUse, filter_uses
 from gridbase.handlers.search import search_clause
 from gridbase.handlers.sort_bounds import sort_bounds
+from gridbase.storage.kept import kept_for
 
-__all__ = ["CompiledQuery", "RowQuery", "compile_query", "split_names"]
+__all__ = ["CompiledQuery", "RowQuery", "compile_query", "kept_query", "split_names"]
+
+# Compiled queries kept per table object; all are let go when there are this many more.
+_KEPT_PER_TABLE = 32
 
 
 @dataclass
@@ -53,6 +66,11 @@ class CompiledQuery:
     uses: list[IndexUse] = field(default_factory=list)
     # conditions implied by `where` that let an index serve the page (see `sort_bounds`)
     hint: sa.ColumnElement[bool] | None = None
+    # the filters read today's date: the conditions hold it, so they are not kept
+    dated: bool = False
+    # what callers build from this query, kept with it (new with every copy)
+    derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False)
 
     @property
     def page_where(self) -> sa.ColumnElement[bool] | None:
@@ -134,7 +152,8 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str,
     """`indexed`: the table's search index is up to date, so search may read it;
     `walk`: the search checks each row's entry (`search.walk_rows`)."""
     group = parse_filter_params(table, query.filter_params, query.user_field_names)
-    filters = compile_filters(table, dialect, now(), group)
+    context = FilterContext(table, dialect, now())
+    filters = compile_filters(context, group)
     searched = search_clause(table, query.search, query.search_mode, dialect, indexed, walk)
     conditions = [c for c in (filters, searched.where if searched else None) if c is not None]
     uses = filter_uses(group)
@@ -143,7 +162,26 @@ def compile_query(table: TableSchema, query: RowQuery, dialect: str,
     hint = sort_bounds(table, group, first_sort) if dialect == "sqlite" else None
     return CompiledQuery(where=sa.and_(*conditions) if conditions else None,
                          order_by=order_by, fields=_selected(table, query), uses=uses,
-                         hint=hint,
+                         hint=hint, dated=context.read_clock,
                          count_from=searched.index_ids if searched and filters is None
                          else None)
+
+
+def kept_query(table: TableSchema, query: RowQuery, dialect: str, indexed: bool = False,
+               walk: bool = False) -> CompiledQuery:
+    """`compile_query`, kept for this table object (module docstring). Callers must not
+    change what it returns."""
+    kept: dict[Hashable, CompiledQuery] = kept_for(table.sa_table, "queries")
+    key = (tuple(query.filter_params), query.user_field_names, query.order_by,
+           query.search, query.search_mode, query.include, query.exclude, dialect,
+           indexed, walk,
+           tuple((t, related.version) for t, related in sorted(table.related.items())))
+    found = kept.get(key)
+    if found is None:
+        found = compile_query(table, query, dialect, indexed, walk)
+        if not found.dated:
+            if len(kept) >= _KEPT_PER_TABLE:
+                kept.clear()
+            kept[key] = found
+    return found
 

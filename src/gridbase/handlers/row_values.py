@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
-
-import sqlalchemy as sa
 
 from gridbase.errors import ApiError, body_error, field_error
 from gridbase.fields.base import READ_ONLY_MESSAGE, CellError
 from gridbase.fields.context import FieldContext
 from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.registry import field_type_registry
+from gridbase.storage.kept import kept_for
 from gridbase.storage.types import format_order
 
 __all__ = [
@@ -51,15 +49,13 @@ class ParsedRows:
         return set(self.columns)
 
 
-# Request keys of a table's fields, built once per table object (one per schema
-# version): the slot of the field in `table.fields`, or -1 for a read-only field.
+# Request keys of a table's fields, built once per table object (`kept_for`): the
+# slot of the field in `table.fields`, or -1 for a read-only field.
 _KeySlots = dict[str, int]
-_key_slots: weakref.WeakKeyDictionary[sa.Table, dict[bool, _KeySlots]] = (
-    weakref.WeakKeyDictionary())
 
 
 def _slots(table: TableSchema, user_field_names: bool) -> _KeySlots:
-    by_names = _key_slots.setdefault(table.sa_table, {})
+    by_names: dict[bool, _KeySlots] = kept_for(table.sa_table, "key_slots")
     slots = by_names.get(user_field_names)
     if slots is None:
         slots = by_names[user_field_names] = {

@@ -27,7 +27,7 @@ from gridbase.handlers.page_json import (
 from gridbase.handlers.policy import Actor, require
 from gridbase.handlers.related import cached_with_related, table_with_related
 from gridbase.handlers.row_joins import add_joined_values, resolve_joins
-from gridbase.handlers.row_query import RowQuery, compile_query
+from gridbase.handlers.row_query import RowQuery, kept_query
 from gridbase.handlers.row_values import (
     ParsedRows,
     new_rows,
@@ -155,7 +155,7 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
         walk = indexed and not query.order_by and query.view_id is None and \
             await search.walk_rows(conn, table, query.search, query.search_mode,
                                    offset + query.size)
-        compiled = compile_query(table, query, svc.db.dialect, indexed, walk)
+        compiled = kept_query(table, query, svc.db.dialect, indexed, walk)
         joins = await resolve_joins(svc, conn, actor, table, query.joins,
                                     query.user_field_names)
         if query.view_id is not None:
@@ -166,12 +166,12 @@ async def _list_rows(svc: Services, actor: Actor, table_id: int, query: RowQuery
         built = None if joins else await read_page_json(
             conn, table, compiled.fields, query.user_field_names, where=compiled.page_where,
             order_by=compiled.order_by, limit=query.size, offset=offset, columns=columns,
-            extra=extra)
+            extra=extra, kept=compiled.derived)
         rows = [built.extra] if built is not None else await sql.select_rows(
             conn, table.sa_table, where=compiled.page_where, order_by=compiled.order_by,
             limit=query.size, offset=offset, columns=columns, extra=extra)
         _confirm(table, trusted, rows)
-        svc.indexes.note(table, compiled.uses)
+        svc.indexes.note(table, compiled.uses, kept=compiled.derived)
         count = None if query.exclude_count else await svc.counts.count(
             conn, table, compiled.where, compiled.count_from,
             svc.counts.versions_read(table, rows))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.clock import now
 from gridbase.errors import ApiError
 from gridbase.fields.filters import filter_type_registry
+from gridbase.fields.filters.base import FilterContext
 from gridbase.fields.model import TableSchema
 from gridbase.fields.registry import field_type_registry
 from gridbase.handlers import search
@@ -97,7 +98,7 @@ async def apply_view(conn: AsyncConnection, table: TableSchema, view_id: int,
     if view is None:
         raise ApiError("ERROR_VIEW_DOES_NOT_EXIST")
     tree = await saved_filters(conn, table, view)
-    saved = compile_filters(table, dialect, now(), tree)
+    saved = compile_filters(FilterContext(table, dialect, now()), tree)
     where = compiled.where
     if saved is not None:
         where = saved if where is None else sa.and_(where, saved)

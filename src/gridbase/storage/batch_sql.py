@@ -15,7 +15,6 @@ choice and variant, so SQLAlchemy prepares each once.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TextualSelect
 
+from gridbase.storage.kept import kept_for
 from gridbase.storage.table_versions import Bump, bump_cte
 
 __all__ = ["batch_params", "insert_statement", "update_statement"]
@@ -60,14 +60,10 @@ def _decimal_text(value: Any) -> Any:
 
 
 _Encoding = tuple[tuple[Any, ...], bool]
-# Per table object (one per schema version) and column choice: each column's bind
-# conversion, and whether the batch travels as JSON (`_as_json`).
-_encodings: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, ...], _Encoding]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _encoding(conn: AsyncConnection, table: sa.Table, keys: Sequence[str]) -> _Encoding:
-    by_keys = _encodings.setdefault(table, {})
+    # per table object (`kept_for`) and column choice: each column's bind conversion,
+    # and whether the batch travels as JSON (`_as_json`)
+    by_keys: dict[tuple[str, ...], _Encoding] = kept_for(table, "encodings")
     chosen = tuple(keys)
     found = by_keys.get(chosen)
     if found is None:
@@ -131,11 +127,6 @@ def _source(conn: AsyncConnection, table: sa.Table, keys: Sequence[str], *,
     return f"{records} AS gridbase_new({', '.join(definitions)})", values
 
 
-_inserts: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], bool, bool | str, tuple[Any, ...]], TextualSelect]] = (
-    weakref.WeakKeyDictionary())
-
-
 def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
                      at_end: bool, read_back: bool | Literal["ids"],
                      bump: Bump | None = None) -> TextualSelect:
@@ -147,7 +138,8 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     ids and orders; with `read_back="ids"` only the ids. `bump`: the statement also
     bumps the table's data version (`table_versions.bump_cte`, parameters
     `bump_params()`) and returns the bump's columns after the row's, in every row."""
-    by_keys = _inserts.setdefault(table, {})
+    by_keys: dict[tuple[tuple[str, ...], bool, bool | str, tuple[Any, ...]],
+                  TextualSelect] = kept_for(table, "inserts")
     bumped = (bump.table_id, bump.names) if bump is not None else ()
     cached = by_keys.get((keys, at_end, read_back, bumped))
     if cached is not None:
@@ -182,18 +174,14 @@ def insert_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ..
     return statement
 
 
-_updates: weakref.WeakKeyDictionary[
-    sa.Table, dict[tuple[tuple[str, ...], tuple[str, ...] | None],
-                   sa.TextClause | TextualSelect]] = weakref.WeakKeyDictionary()
-
-
 def update_statement(conn: AsyncConnection, table: sa.Table, keys: tuple[str, ...],
                      returning: tuple[str, ...] | None = None
                      ) -> sa.TextClause | TextualSelect:
     """`UPDATE ... FROM <the batch> [RETURNING ...]`: rows changing the same columns
     (`keys`) are one statement, whatever their number; `updated_on` is set to `:stamp`.
     `returning`: the columns returned, if any."""
-    by_keys = _updates.setdefault(table, {})
+    by_keys: dict[tuple[tuple[str, ...], tuple[str, ...] | None],
+                  sa.TextClause | TextualSelect] = kept_for(table, "updates")
     cached = by_keys.get((keys, returning))
     if cached is not None:
         return cached

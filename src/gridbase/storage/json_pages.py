@@ -10,7 +10,6 @@ once (schema and data versions, see `handlers.rows`).
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.sql.cache_key import CacheKey
 
 from gridbase.storage.direct import can_read_directly, read_directly, run_directly
 from gridbase.storage.json_sql import JsonArray, JsonRowsText, json_object, with_joins
+from gridbase.storage.kept import kept_for
 from gridbase.storage.rows import ids_param, page_query
 
 __all__ = ["MAX_KEYS", "Cells", "json_rows_statement", "select_json_page", "select_json_row",
@@ -32,12 +32,12 @@ Cells = list[tuple[str, sa.ColumnElement[Any]]]
 MAX_KEYS = 50
 
 # Statements of plain pages (no WHERE, default order), of rows by id and of filtered or
-# sorted pages by their shape (`_Shaped`), built once per table object (one per schema
-# version) and what else shapes them: their compiled form is then reused
-# (`storage.direct`). None records pages the database cannot build.
-_kept_statements: weakref.WeakKeyDictionary[
-    sa.Table, dict[Hashable, sa.Select[Any] | _Shaped | None]] = weakref.WeakKeyDictionary()
+# sorted pages by their shape (`_Shaped`), built once per table object (`kept_for`)
+# and what else shapes them: their compiled form is then reused (`storage.direct`).
+# None records pages the database cannot build.
 _KEPT_PER_TABLE = 64
+# Filtered or sorted pages' SELECTs kept per query (`select_json_page`): its first pages.
+_KEPT_PAGES = 8
 
 
 def _statement(page: sa.CTE, cells_of: Callable[[sa.CTE], Cells | None],
@@ -59,16 +59,23 @@ async def select_json_page(
     conn: AsyncConnection, table: sa.Table, cells_of: Callable[[sa.CTE], Cells | None],
     *, where: sa.ColumnElement[bool] | None, order_by: Sequence[sa.ColumnElement[Any]],
     limit: int, offset: int, columns: Sequence[str], extra: Sequence[sa.Label[Any]],
-    shape: Hashable,
+    shape: Hashable, kept: dict[Hashable, Any] | None = None,
 ) -> dict[str, Any] | None:
     """The page as one row: `page` (its rows' JSON array as text), `rows` (how many)
     and the `extra` columns; None when `cells_of` has no cells for it (or too many).
     `shape` names everything else the statement depends on (the fields shown, and so
     the columns; key names; linked tables' schemas), for the statements kept of plain
-    pages."""
+    pages. `kept`: a store that lives as long as `where` and `order_by` do (a kept
+    query's), where a filtered or sorted page's SELECT is kept, and with it its cache
+    key, which SQLAlchemy would otherwise walk its tree for on every page."""
     if where is not None or order_by:
-        page = page_query(table, columns, where=where, order_by=order_by, limit=limit,
-                          offset=offset)
+        slot = ("page", table, tuple(columns), limit, offset)
+        page = kept.get(slot) if kept is not None else None
+        if page is None:
+            page = page_query(table, columns, where=where, order_by=order_by, limit=limit,
+                              offset=offset)
+            if kept is not None and len(kept) < _KEPT_PAGES:
+                kept[slot] = page
         return await _run_shaped(conn, table, page, cells_of, extra, shape)
     plain = _kept(table, ("page", shape, tuple(e.name for e in extra)),
                   lambda: _statement(_page(table, columns, None, (),
@@ -161,7 +168,7 @@ async def _run_shaped(conn: AsyncConnection, table: sa.Table, page: sa.Select[An
     statement renders values into its SQL on each run (expanding IN lists), is built
     and run each time."""
     key = page._generate_cache_key()
-    kept = _kept_statements.setdefault(table, {})
+    kept = _kept_for(table)
     slot = ("shaped", key.key if key is not None else None, shape,
             tuple(e.name for e in extra))
     if key is not None and slot in kept:
@@ -183,6 +190,10 @@ async def _run_shaped(conn: AsyncConnection, table: sa.Table, page: sa.Select[An
     return await _run_kept(conn, statement, shaped.params(key))
 
 
+def _kept_for(table: sa.Table) -> dict[Hashable, sa.Select[Any] | _Shaped | None]:
+    return kept_for(table, "json_pages")
+
+
 def _keep(kept: dict[Hashable, Any], key: Hashable, statement: Any) -> None:
     if len(kept) >= _KEPT_PER_TABLE:
         kept.clear()
@@ -191,7 +202,7 @@ def _keep(kept: dict[Hashable, Any], key: Hashable, statement: Any) -> None:
 
 def _kept(table: sa.Table, key: Hashable, build: Callable[[], sa.Select[Any] | None]
           ) -> sa.Select[Any] | None:
-    kept = _kept_statements.setdefault(table, {})
+    kept = _kept_for(table)
     if key not in kept:
         _keep(kept, key, build())
     found = kept[key]

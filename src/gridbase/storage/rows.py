@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.clock import now
 from gridbase.storage import batch_sql
 from gridbase.storage.direct import can_read_directly, read_directly, run_directly
+from gridbase.storage.kept import kept_for
 from gridbase.storage.table_versions import Bump, bump_params
 
 __all__ = [
@@ -56,15 +56,6 @@ def ids_param(column: sa.ColumnElement[Any], name: str, dialect: str
     return column.in_(sa.bindparam(name, expanding=True))
 
 
-# Statements for a plain page and count, built once per table object (one per schema
-# version) and column choice: SQLAlchemy then reuses their cache keys instead of
-# walking them each time.
-_plain_pages: weakref.WeakKeyDictionary[sa.Table, dict[tuple[Any, ...], sa.Select[Any]]] = (
-    weakref.WeakKeyDictionary())
-_plain_counts: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _selected(table: sa.Table, columns: Sequence[str] | None) -> sa.Select[Any]:
     if columns is None:
         return sa.select(table)
@@ -86,7 +77,9 @@ def page_query(table: sa.Table, columns: Sequence[str] | None, *,
 
 def _plain_page(table: sa.Table, columns: Sequence[str] | None,
                 extra: Sequence[sa.Label[Any]]) -> sa.Select[Any]:
-    by_columns = _plain_pages.setdefault(table, {})
+    # built once per table object (`kept_for`) and column choice: SQLAlchemy then
+    # reuses its cache key instead of walking it each time
+    by_columns = kept_for(table, "plain_pages")
     key = (tuple(columns) if columns is not None else (), tuple(e.name for e in extra))
     statement = by_columns.get(key)
     if statement is None:
@@ -117,10 +110,6 @@ async def select_rows(
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
-_by_ids: weakref.WeakKeyDictionary[sa.Table, dict[tuple[Any, ...], sa.Select[Any]]] = (
-    weakref.WeakKeyDictionary())
-
-
 async def select_by_ids(
     conn: AsyncConnection, table: sa.Table, ids: Sequence[int],
     extra: Sequence[sa.Label[Any]] = (), *, lock: bool = False,
@@ -132,7 +121,7 @@ async def select_by_ids(
     if not storable:
         return []
     one = len(storable) == 1
-    by_extra = _by_ids.setdefault(table, {})
+    by_extra = kept_for(table, "by_ids")
     key = (one, lock, *(e.name for e in extra))
     statement = by_extra.get(key)
     if statement is None:
@@ -155,16 +144,13 @@ async def count_rows(
     conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None = None
 ) -> int:
     if where is None:
-        query = _plain_counts.get(table)
+        kept = kept_for(table, "counts")
+        query = kept.get(None)
         if query is None:
-            query = _plain_counts[table] = sa.select(sa.func.count()).select_from(table)
+            query = kept[None] = sa.select(sa.func.count()).select_from(table)
     else:
         query = sa.select(sa.func.count()).select_from(table).where(where)
     return int(await conn.scalar(query) or 0)
-
-
-# `existing_ids`' PostgreSQL statement per table object (one per schema version).
-_existing: weakref.WeakKeyDictionary[sa.Table, sa.Select[Any]] = weakref.WeakKeyDictionary()
 
 
 async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Iterable[int]) -> set[int]:
@@ -177,9 +163,10 @@ async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Iterable[int
     if conn.dialect.name != "postgresql":
         return set((await conn.scalars(sa.select(table.c.id).where(
             id_in(table.c.id, storable, conn.dialect.name)))).all())
-    statement = _existing.get(table)
+    kept = kept_for(table, "existing_ids")
+    statement = kept.get(None)
     if statement is None:
-        statement = _existing[table] = sa.select(
+        statement = kept[None] = sa.select(
             sa.func.array_agg(table.c.id, type_=ARRAY(sa.Integer)).label("ids")).where(
                 ids_param(table.c.id, "row_ids", "postgresql"))
     [found] = await run_directly(conn, statement, {"row_ids": storable})

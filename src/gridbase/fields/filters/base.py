@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -26,13 +26,21 @@ __all__ = [
 NO_MATCH: sa.ColumnElement[bool] = sa.false()
 
 
-@dataclass(frozen=True)
+@dataclass
 class FilterContext:
-    """What a filter may look at: the table, the SQL dialect and the current time."""
+    """What a filter may look at: the table, the SQL dialect and the current time,
+    which a filter reads through `today`, so that `read_clock` tells whether the
+    conditions built hold a date that changes (and may not be kept for later)."""
 
     table: TableSchema
     dialect: str
     now: datetime
+    read_clock: bool = False
+
+    def today(self, zone: tzinfo) -> date:
+        """Today's date in this time zone."""
+        self.read_clock = True
+        return self.now.astimezone(zone).date()
 
     def field_type(self, spec: FieldSpec) -> FieldType:
         return field_type_registry.get(spec.type)

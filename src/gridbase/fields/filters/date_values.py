@@ -18,6 +18,7 @@ __all__ = [
     "BadDateValue",
     "Moment",
     "Period",
+    "Today",
     "add_months",
     "local_midnight",
     "operator_period",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 Moment = date | datetime
+# Today's date in the filter's zone, asked for only when needed: a filter that reads it
+# holds a date that changes (`FilterContext.read_clock`).
+Today = Callable[[], date]
 
 
 class BadDateValue(ValueError):
@@ -146,9 +150,10 @@ def _count(text: str) -> int:
         raise BadDateValue(f"not a whole number: {text!r}") from None
 
 
-def operator_period(operator: str, text: str, today: date, zone: tzinfo,
+def operator_period(operator: str, text: str, today: Today, zone: tzinfo,
                     with_time: bool) -> Period:
-    """The period a multi-step operator names, from today in the filter's zone.
+    """The period a multi-step operator names, from today in the filter's zone (asked
+    of `today` only when the operator counts from it).
 
     `exact_date` may name an instant (a datetime value on a datetime column); then the
     period is the day starting at that instant."""
@@ -165,12 +170,12 @@ def operator_period(operator: str, text: str, today: date, zone: tzinfo,
         return Period(moment, _shift(moment, 1))
     fixed = _FIXED.get(operator)
     if fixed is not None:
-        return fixed(today)
+        return fixed(today())
     relative = _RELATIVE.get(operator)
     if relative is None:
         raise BadDateValue(f"unknown operator {operator!r}")
     shift, period = relative
-    return period(shift(today, _count(text)))
+    return period(shift(today(), _count(text)))
 
 
 def _day(day: date) -> Period:

@@ -18,13 +18,14 @@ from gridbase.fields.filters.date_values import (
     BadDateValue,
     Moment,
     Period,
+    Today,
     local_midnight,
     operator_period,
     split_multi_step,
 )
 from gridbase.fields.model import FieldSpec
 
-__all__ = ["DATE_FIELDS", "FILTERS", "DateFilter", "has_time", "today_in", "within"]
+__all__ = ["DATE_FIELDS", "FILTERS", "DateFilter", "has_time", "within"]
 
 DATE_FIELDS = frozenset({"date", "last_modified", "created_on"})
 OPERATORS = frozenset({
@@ -83,15 +84,11 @@ class DateFilter(FilterType):
         return negate_keeping_empty(ctx, spec, matched)
 
 
-def today_in(ctx: FilterContext, zone: tzinfo) -> date:
-    return ctx.now.astimezone(zone).date()
-
-
 class _MultiStepFilter(DateFilter):
     example = "UTC?2024-01-31?exact_date"
     operators: ClassVar[frozenset[str]] = OPERATORS
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         """Which part of the time line matches, given the operator's period."""
         raise NotImplementedError
 
@@ -102,7 +99,10 @@ class _MultiStepFilter(DateFilter):
             raise BadDateValue(f"operator {operator!r} not allowed")
         if operator in _EMPTY_MEANS_ALL and text == "":
             return None
-        today = today_in(ctx, zone)
+        # read only where the period depends on it (not an `exact_date`)
+        def today() -> date:
+            return ctx.today(zone)
+
         period = operator_period(operator, text, today, zone, has_time(spec))
         start, end = self.span(period, today)
         return within(ctx, spec, zone, start, end)
@@ -111,7 +111,7 @@ class _MultiStepFilter(DateFilter):
 class DateIsFilter(_MultiStepFilter):
     type = "date_is"
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         return period.start, period.end
 
 
@@ -123,28 +123,28 @@ class DateIsNotFilter(DateIsFilter):
 class DateIsBeforeFilter(_MultiStepFilter):
     type = "date_is_before"
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         return None, period.start
 
 
 class DateIsOnOrBeforeFilter(_MultiStepFilter):
     type = "date_is_on_or_before"
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         return None, period.end
 
 
 class DateIsAfterFilter(_MultiStepFilter):
     type = "date_is_after"
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         return period.end, None
 
 
 class DateIsOnOrAfterFilter(_MultiStepFilter):
     type = "date_is_on_or_after"
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
         return period.start, None
 
 
@@ -156,8 +156,8 @@ class DateIsWithinFilter(_MultiStepFilter):
                            "nr_days_from_now", "nr_weeks_from_now", "nr_months_from_now",
                            "nr_years_from_now", "exact_date"})
 
-    def span(self, period: Period, today: date) -> tuple[Moment | None, Moment | None]:
-        return today, period.end
+    def span(self, period: Period, today: Today) -> tuple[Moment | None, Moment | None]:
+        return today(), period.end
 
 
 FILTERS: list[FilterType] = [

@@ -26,7 +26,7 @@ from gridbase.fields.filters.date_values import (
     parse_moment,
     split_legacy,
 )
-from gridbase.fields.filters.dates import DateFilter, has_time, today_in, within
+from gridbase.fields.filters.dates import DateFilter, has_time, within
 from gridbase.fields.model import FieldSpec
 from gridbase.storage.date_sql import DayOfMonth, LocalDate
 
@@ -131,7 +131,7 @@ class _RelativeFilter(DateFilter):
             if self.ignores(text):
                 return None
             number = _number(text)
-        start, end = self.period(today_in(ctx, zone), number)
+        start, end = self.period(ctx.today(zone), number)
         return within(ctx, spec, zone, start, end)
 
     def ignores(self, text: str) -> bool:
