@@ -19,13 +19,12 @@ ROWS = "/api/database/rows/table/{}/"
 
 
 def _table_objects(app: Any, table_id: int) -> int:
-    """The table's SQLAlchemy objects still alive. Two bounded caches hold some for a
-    while, least recently used first out: SQLAlchemy's compiled statements (500 a
-    pool) and the exact counts (keyed by their WHERE clause's shape). They are emptied
-    first, so only what gridbase keeps for a table can hold its old objects."""
+    """The table's SQLAlchemy objects still alive. SQLAlchemy's cache of compiled
+    statements (500 a pool, least recently used first out) holds some for a while: it
+    is emptied first, so only what gridbase keeps can hold old objects (the exact
+    counts too, keyed by their WHERE clause's shape, let go of an older version's)."""
     for engine in app.state.services.db._engines:
         engine.sync_engine._compiled_cache.clear()
-    app.state.services.counts.clear()
     gc.collect()
     return sum(1 for thing in gc.get_objects()
                if isinstance(thing, sa.Table) and thing.name == f"database_table_{table_id}")

@@ -73,6 +73,15 @@ def _dependencies(table: TableSchema) -> tuple[int, ...]:
     return (table.id, *[t for t in link_targets(table) if t != table.id])
 
 
+def _older(key: Key, schema: TableSchema) -> bool:
+    """Whether the entry counted under an older schema version of this table, its own
+    or a linked one."""
+    tables, (own, related) = key[0], key[1]
+    if tables[0] == schema.id and own < schema.version:
+        return True
+    return any(t == schema.id and version < schema.version for t, version in related)
+
+
 class CountCache:
     """Process-local LRU of exact counts; `hits` and `misses` say how it is doing."""
 
@@ -82,6 +91,8 @@ class CountCache:
         self.misses = 0
         self._entries: OrderedDict[Key, tuple[int, int]] = OrderedDict()
         self._bytes = 0
+        # The newest schema version seen of each table (`_forget_older`).
+        self._schema_versions: dict[int, int] = {}
         # Counts being read, by entry: their result, or None when the count failed
         # (each waiter then counts on its own).
         self._counting: dict[Key, asyncio.Future[int | None]] = {}
@@ -117,6 +128,8 @@ class CountCache:
         if self.max_bytes <= 0:
             return (await count_at_versions(conn, table.sa_table, where, (), ids))[0]
         tables = _dependencies(table)
+        for schema in (table, *table.related.values()):
+            self._forget_older(schema)
         schemas = (table.version, tuple(
             (t, related.version) for t, related in sorted(table.related.items())))
         shape = where_key(where, conn.dialect)
@@ -146,6 +159,20 @@ class CountCache:
             if self._counting.get(key) is counting:
                 del self._counting[key]
         return count
+
+    def _forget_older(self, schema: TableSchema) -> None:
+        """At a table's first count under a newer schema version, drop the entries of
+        the older ones: nothing asks for them again, and their keys (SQLAlchemy's cache
+        keys) hold the old version's table object, and so all that was kept with it
+        (`storage.kept`), until they would be evicted."""
+        seen = self._schema_versions.get(schema.id)
+        if seen is not None and schema.version <= seen:
+            return
+        self._schema_versions[schema.id] = schema.version
+        if seen is None:
+            return
+        for key in [key for key in self._entries if _older(key, schema)]:
+            self._bytes -= self._entries.pop(key)[1]
 
     def _get(self, key: Key) -> int | None:
         entry = self._entries.get(key)
