@@ -184,4 +184,3 @@ def kept_query(table: TableSchema, query: RowQuery, dialect: str, indexed: bool 
                 kept.clear()
             kept[key] = found
     return found
-

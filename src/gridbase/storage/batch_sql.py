@@ -60,6 +60,8 @@ def _decimal_text(value: Any) -> Any:
 
 
 _Encoding = tuple[tuple[Any, ...], bool]
+
+
 def _encoding(conn: AsyncConnection, table: sa.Table, keys: Sequence[str]) -> _Encoding:
     # per table object (`kept_for`) and column choice: each column's bind conversion,
     # and whether the batch travels as JSON (`_as_json`)
