@@ -35,22 +35,27 @@ _CHUNK = 1000
 # sends several events as one multi-row INSERT ("insertmanyvalues"), where a statement
 # built with the rows' values inside would be compiled again for every batch.
 _INSERT = log_table.insert().returning(log_table.c.id)
+# PostgreSQL: `set_config(..., true)` is SET LOCAL; one round trip for both.
+_LOCKING = ("SELECT set_config('synchronous_commit', 'off', true), "
+            f"pg_advisory_xact_lock({_ADVISORY_KEY})")
+_LOCK = sa.text(_LOCKING)
 # PostgreSQL: a batch of events as one statement on the driver, one array per column
-# (`storage.direct`); ids are drawn in the arrays' order.
+# (`storage.direct`), which takes the lock first (`lock`, saving its round trip): the
+# rows it inserts are joined with the lock's, and their ids, drawn after the sort by
+# position (volatile defaults are computed above a sort), come after it, in the arrays'
+# order. Taking the lock again in a transaction that holds it is allowed.
 _INSERT_ARRAYS = sa.text(
+    f"WITH gridbase_lock AS ({_LOCKING}) "
     f"INSERT INTO {log_table.name} (created_on, type, table_id, workspace_id, user_ids, "
     "origin_websocket_id, payload) "
     "SELECT :created_on, e.type, e.table_id, e.workspace_id, e.user_ids, "
-    "e.origin_websocket_id, e.payload FROM unnest(CAST(:types AS TEXT[]), "
+    "e.origin_websocket_id, e.payload FROM gridbase_lock, unnest(CAST(:types AS TEXT[]), "
     "CAST(:table_ids AS INTEGER[]), CAST(:workspace_ids AS INTEGER[]), "
     "CAST(:user_ids AS TEXT[]), CAST(:origins AS TEXT[]), CAST(:payloads AS TEXT[])) "
     "WITH ORDINALITY AS e(type, table_id, workspace_id, user_ids, origin_websocket_id, "
     "payload, position) ORDER BY e.position RETURNING id"
 ).bindparams(sa.bindparam("created_on", type_=log_table.c.created_on.type)).columns(
     log_table.c.id)
-# PostgreSQL: `set_config(..., true)` is SET LOCAL; one round trip for both.
-_LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), "
-                f"pg_advisory_xact_lock({_ADVISORY_KEY})")
 
 
 async def lock(conn: AsyncConnection) -> None:
@@ -64,8 +69,9 @@ async def lock(conn: AsyncConnection) -> None:
 
 
 async def append_all(conn: AsyncConnection, events: Sequence[Event]) -> list[Envelope]:
-    """Log events (call `lock` first in the same transaction) in one statement per
-    `_CHUNK`, and return them with their ids, in order. Under the lock nothing else
+    """Log events in one statement per `_CHUNK`, under the log's lock (`lock`; on
+    PostgreSQL the statement takes it, on SQLite the caller's write transaction holds
+    it), and return them with their ids, in order. Under the lock nothing else
     inserts, so the ids a statement draws ascend in the order of its rows."""
     logged: list[Envelope] = []
     for start in range(0, len(events), _CHUNK):

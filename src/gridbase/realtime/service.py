@@ -99,7 +99,6 @@ class Realtime:
         sent = 0
         try:
             async with self.svc.db.write() as conn:
-                await event_log.lock(conn)
                 for envelope in await event_log.append_all(conn, events):
                     await self._send(channel, envelope)
                     sent += 1
