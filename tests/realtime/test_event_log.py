@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -101,3 +102,25 @@ async def test_a_large_payload_comes_back_whole_and_is_compressed_with_lz4(app: 
             {"id": event_id})
         expected = "lz4" if await _lz4_available(conn) else "pglz"
     assert stored == expected
+
+
+async def test_appending_waits_for_the_log_lock_another_writer_holds(app: Any) -> None:
+    """`append_all` takes the log's ordering lock itself: while another writer holds it
+    (another worker publishing), events wait, then draw the next ids after its own."""
+    db = app.state.services.db
+    table_id = 999_002
+    async with db.write() as holder:
+        await event_log.lock(holder)
+        [held] = await event_log.append_all(holder, [_row_event(table_id, 0)])
+        waiting = asyncio.create_task(_logged(db, _row_event(table_id, 1)))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+    assert held.id is not None
+    assert await asyncio.wait_for(waiting, 10) > held.id
+
+
+async def _logged(db: Any, event: Event) -> int:
+    async with db.write() as conn:
+        [envelope] = await event_log.append_all(conn, [event])
+    assert envelope.id is not None
+    return envelope.id
