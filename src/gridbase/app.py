@@ -29,6 +29,7 @@ from gridbase.api import (
 )
 from gridbase.api import docs as api_docs
 from gridbase.api.direct_routes import DirectRoutes
+from gridbase.api.idempotency import IdempotentWrites
 from gridbase.api.origin import WebSocketOrigin
 from gridbase.api.responses import JSONResponse, error_response
 from gridbase.api.web import install_web
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # policy and CORS have seen them.
     app.add_middleware(DirectRoutes, routes=rows.router.routes,
                        handlers=app.exception_handlers, prefix=rows.router.prefix)
+    # A write retried with the same Idempotency-Key gets its first answer again.
+    app.add_middleware(IdempotentWrites)
     # Baserow allows every origin, and any request header (WebSocketId, ClientSessionId...).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"],
                        allow_headers=["*"])

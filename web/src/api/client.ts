@@ -1,5 +1,6 @@
 // The one door to gridbase's REST API: JWT auth with silent refresh, the WebSocketId header,
-// Baserow's error format turned into readable messages, and retries while the network is down.
+// Baserow's error format turned into readable messages, and retries while the network is down
+// (a write carries one Idempotency-Key over all its tries, so the server applies it once).
 
 import { messageFor } from "./messages";
 
@@ -105,11 +106,12 @@ class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
-    let response = await this.send(method, path, body, auth);
+    const key = method === "GET" ? null : idempotencyKey();
+    let response = await this.send(method, path, body, auth, key);
     if (auth && response.status === 401 && this.session) {
       const payload = await response.clone().json().catch(() => ({}));
       if (payload.error === "ERROR_INVALID_ACCESS_TOKEN" && (await this.refresh())) {
-        response = await this.send(method, path, body, auth);
+        response = await this.send(method, path, body, auth, key);
       }
     }
     if (response.status === 204) return undefined as T;
@@ -130,10 +132,15 @@ class ApiClient {
     return payload as T;
   }
 
-  /** One HTTP exchange; a dropped connection is retried so that no edit is lost. */
-  private async send(method: string, path: string, body: unknown, auth: boolean): Promise<Response> {
+  /** One HTTP exchange; a dropped connection is retried so that no edit is lost, and a
+   *  write's `key` makes a retry of one the server did apply get its answer, not a second
+   *  write (a create whose answer was lost would otherwise create another row). */
+  private async send(
+    method: string, path: string, body: unknown, auth: boolean, key: string | null,
+  ): Promise<Response> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
     if (auth && this.session) headers.Authorization = `JWT ${this.session.access}`;
     if (this.webSocketId) headers.WebSocketId = this.webSocketId;
     for (let attempt = 0; ; attempt += 1) {
@@ -192,6 +199,12 @@ class ApiClient {
   delete<T>(path: string): Promise<T> {
     return this.request<T>("DELETE", path);
   }
+}
+
+/** A random key for one write (crypto.randomUUID needs a secure context; this does not). */
+function idempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, "0")).join("");
 }
 
 function sleep(ms: number): Promise<void> {
