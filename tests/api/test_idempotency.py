@@ -7,6 +7,9 @@ import asyncio
 import uuid
 from typing import Any
 
+import httpx
+
+from gridbase.api.idempotency import IdempotentWrites
 from tests.conftest import Api
 
 ROWS = "/api/database/rows/table/{}/"
@@ -102,3 +105,33 @@ async def test_a_retried_delete_answers_as_the_first_did(api: Api) -> None:
     unkeyed = await api.delete(f"{ROWS.format(table['id'])}{row['id']}/")
     assert first.status_code == again.status_code == 204
     assert unkeyed.status_code == 404
+
+
+async def _answers(app: Any, requests: list[str]) -> list[str]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        return [(await http.post("/", content=b"{}", headers={"Idempotency-Key": key})).text
+                for key in requests]
+
+
+def _counting_app(size: int) -> Any:
+    """An app whose every run answers a new number, padded to `size` bytes."""
+    runs: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        runs.append(len(runs))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": str(len(runs)).encode().ljust(size)})
+
+    return app
+
+
+async def test_answers_kept_are_bounded_in_bytes_and_time() -> None:
+    bounded = IdempotentWrites(_counting_app(1000), max_kept_bytes=2000)
+    answers = await _answers(bounded, ["a", "b", "c", "c", "b", "a"])
+    # "a" was let go to keep "c": its retry runs again; "b" and "c" are replayed
+    assert [answer.strip() for answer in answers] == ["1", "2", "3", "3", "2", "4"]
+    brief = IdempotentWrites(_counting_app(10), seconds=0.0)
+    answers = await _answers(brief, ["a", "a"])
+    assert [answer.strip() for answer in answers] == ["1", "2"]

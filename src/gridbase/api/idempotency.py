@@ -40,15 +40,16 @@ class _Answer:
 
 class IdempotentWrites:
     """ASGI middleware (module docstring). `seconds`: how long an answer is kept;
-    `max_answers` and `max_body_bytes` bound the memory it takes (larger requests and
-    answers are not kept)."""
+    `max_body_bytes`: larger requests and answers are not kept; `max_kept_bytes`: the
+    answers' bodies kept at most, oldest let go first."""
 
-    def __init__(self, app: ASGIApp, *, seconds: float = 600.0, max_answers: int = 2000,
-                 max_body_bytes: int = 1 << 20) -> None:
+    def __init__(self, app: ASGIApp, *, seconds: float = 600.0,
+                 max_body_bytes: int = 1 << 20, max_kept_bytes: int = 16 << 20) -> None:
         self.app = app
         self.seconds = seconds
-        self.max_answers = max_answers
         self.max_body_bytes = max_body_bytes
+        self.max_kept_bytes = max_kept_bytes
+        self._kept_bytes = 0
         self._answers: OrderedDict[tuple[bytes, ...], _Answer] = OrderedDict()
         self._running: dict[tuple[bytes, ...], asyncio.Future[_Answer | None]] = {}
 
@@ -56,8 +57,7 @@ class IdempotentWrites:
         if scope["type"] != "http" or scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        key = headers.get(b"idempotency-key", b"")
+        key = _header(scope, b"idempotency-key")
         if not key or len(key) > _MAX_KEY_BYTES:
             await self.app(scope, receive, send)
             return
@@ -66,7 +66,7 @@ class IdempotentWrites:
         if not complete:
             await self.app(scope, replaying, send)
             return
-        fingerprint = (key, headers.get(b"authorization", b""), scope["method"].encode(),
+        fingerprint = (key, _header(scope, b"authorization"), scope["method"].encode(),
                        scope.get("raw_path") or scope["path"].encode(),
                        scope.get("query_string", b""), hashlib.sha256(body).digest())
         answer = await self._earlier(fingerprint)
@@ -91,7 +91,7 @@ class IdempotentWrites:
             if answer is not None:
                 if answer.kept_until >= time.monotonic():
                     return answer
-                del self._answers[fingerprint]
+                self._forget(fingerprint)
             running = self._running.get(fingerprint)
             if running is None:
                 return None
@@ -121,12 +121,29 @@ class IdempotentWrites:
         return _Answer(start, b"".join(chunks), time.monotonic() + self.seconds)
 
     def _keep(self, fingerprint: tuple[bytes, ...], answer: _Answer) -> None:
+        self._forget(fingerprint)
         self._answers[fingerprint] = answer
-        self._answers.move_to_end(fingerprint)
+        self._kept_bytes += len(answer.body)
         now = time.monotonic()
-        while self._answers and (len(self._answers) > self.max_answers
-                                 or next(iter(self._answers.values())).kept_until < now):
-            self._answers.popitem(last=False)
+        while self._answers:
+            oldest, first = next(iter(self._answers.items()))
+            if self._kept_bytes <= self.max_kept_bytes and first.kept_until >= now:
+                break
+            self._forget(oldest)
+
+    def _forget(self, fingerprint: tuple[bytes, ...]) -> None:
+        answer = self._answers.pop(fingerprint, None)
+        if answer is not None:
+            self._kept_bytes -= len(answer.body)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    """The request header's value (names are lower case in ASGI), or empty."""
+    for key, value in scope["headers"]:
+        if key == name:
+            found: bytes = value
+            return found
+    return b""
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[list[Message], bytes, bool]:
