@@ -23,12 +23,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["IdempotentWrites"]
 
 _WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-_MAX_KEY_BYTES = 255
+_MAX_KEY_LENGTH = 255
+# Key, credentials, method, path, query and the body's hash.
+_Fingerprint = tuple[str | bytes, ...]
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,16 @@ class IdempotentWrites:
         self.max_body_bytes = max_body_bytes
         self.max_kept_bytes = max_kept_bytes
         self._kept_bytes = 0
-        self._answers: OrderedDict[tuple[bytes, ...], _Answer] = OrderedDict()
-        self._running: dict[tuple[bytes, ...], asyncio.Future[_Answer | None]] = {}
+        self._answers: OrderedDict[_Fingerprint, _Answer] = OrderedDict()
+        self._running: dict[_Fingerprint, asyncio.Future[_Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
-        key = _header(scope, b"idempotency-key")
-        if not key or len(key) > _MAX_KEY_BYTES:
+        headers = Headers(scope=scope)
+        key = headers.get("idempotency-key", "")
+        if not key or len(key) > _MAX_KEY_LENGTH:
             await self.app(scope, receive, send)
             return
         messages, body, complete = await _read_body(receive, self.max_body_bytes)
@@ -66,7 +70,7 @@ class IdempotentWrites:
         if not complete:
             await self.app(scope, replaying, send)
             return
-        fingerprint = (key, _header(scope, b"authorization"), scope["method"].encode(),
+        fingerprint = (key, headers.get("authorization", ""), scope["method"],
                        scope.get("raw_path") or scope["path"].encode(),
                        scope.get("query_string", b""), hashlib.sha256(body).digest())
         answer = await self._earlier(fingerprint)
@@ -84,7 +88,7 @@ class IdempotentWrites:
             running.set_result(kept)
             del self._running[fingerprint]
 
-    async def _earlier(self, fingerprint: tuple[bytes, ...]) -> _Answer | None:
+    async def _earlier(self, fingerprint: _Fingerprint) -> _Answer | None:
         """The kept answer of this request, waiting for it if it is still running."""
         while True:
             answer = self._answers.get(fingerprint)
@@ -120,7 +124,7 @@ class IdempotentWrites:
             return None
         return _Answer(start, b"".join(chunks), time.monotonic() + self.seconds)
 
-    def _keep(self, fingerprint: tuple[bytes, ...], answer: _Answer) -> None:
+    def _keep(self, fingerprint: _Fingerprint, answer: _Answer) -> None:
         self._forget(fingerprint)
         self._answers[fingerprint] = answer
         self._kept_bytes += len(answer.body)
@@ -131,19 +135,10 @@ class IdempotentWrites:
                 break
             self._forget(oldest)
 
-    def _forget(self, fingerprint: tuple[bytes, ...]) -> None:
+    def _forget(self, fingerprint: _Fingerprint) -> None:
         answer = self._answers.pop(fingerprint, None)
         if answer is not None:
             self._kept_bytes -= len(answer.body)
-
-
-def _header(scope: Scope, name: bytes) -> bytes:
-    """The request header's value (names are lower case in ASGI), or empty."""
-    for key, value in scope["headers"]:
-        if key == name:
-            found: bytes = value
-            return found
-    return b""
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[list[Message], bytes, bool]:

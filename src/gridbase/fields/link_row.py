@@ -32,7 +32,7 @@ from gridbase.fields.model import FieldSpec, TableSchema
 from gridbase.fields.select import split_comma_separated
 from gridbase.storage import schema as meta
 from gridbase.storage.direct import fetch_dicts, run_directly
-from gridbase.storage.kept import kept_for
+from gridbase.storage.kept import kept_for, kept_value
 from gridbase.storage.rows import existing_ids, id_in, ids_param
 from gridbase.storage.types import format_order
 
@@ -92,11 +92,7 @@ def _pairs_insert(relation: Relation) -> sa.TextClause:
 def _shown_columns(target: TableSchema) -> tuple[str, ...]:
     """The columns of a linked row that its cell item needs: id, order and what its
     primary field reads."""
-    kept = kept_for(target.sa_table, "shown_columns")
-    found: tuple[str, ...] | None = kept.get(None)
-    if found is None:
-        found = kept[None] = _columns_shown(target)
-    return found
+    return kept_value(target.sa_table, "shown_columns", lambda: _columns_shown(target))
 
 
 def _columns_shown(target: TableSchema) -> tuple[str, ...]:

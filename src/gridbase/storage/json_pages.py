@@ -38,6 +38,7 @@ MAX_KEYS = 50
 _KEPT_PER_TABLE = 64
 # Filtered or sorted pages' SELECTs kept per query (`select_json_page`): its first pages.
 _KEPT_PAGES = 8
+_PAGES = "json_pages.pages"
 
 
 def _statement(page: sa.CTE, cells_of: Callable[[sa.CTE], Cells | None],
@@ -69,13 +70,15 @@ async def select_json_page(
     query's), where a filtered or sorted page's SELECT is kept, and with it its cache
     key, which SQLAlchemy would otherwise walk its tree for on every page."""
     if where is not None or order_by:
-        slot = ("page", table, tuple(columns), limit, offset)
-        page = kept.get(slot) if kept is not None else None
+        pages: dict[Hashable, sa.Select[Any]] = (
+            kept.setdefault(_PAGES, {}) if kept is not None else {})
+        slot = (tuple(columns), limit, offset)
+        page = pages.get(slot)
         if page is None:
             page = page_query(table, columns, where=where, order_by=order_by, limit=limit,
                               offset=offset)
-            if kept is not None and len(kept) < _KEPT_PAGES:
-                kept[slot] = page
+            if len(pages) < _KEPT_PAGES:
+                pages[slot] = page
         return await _run_shaped(conn, table, page, cells_of, extra, shape)
     plain = _kept(table, ("page", shape, tuple(e.name for e in extra)),
                   lambda: _statement(_page(table, columns, None, (),

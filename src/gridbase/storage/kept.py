@@ -8,11 +8,14 @@ the table's columns) refer to it, which keeps every old version alive.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-__all__ = ["kept_for"]
+__all__ = ["kept_for", "kept_value"]
+
+_T = TypeVar("_T")
 
 
 def kept_for(table: sa.Table, kind: str) -> dict[Any, Any]:
@@ -21,4 +24,13 @@ def kept_for(table: sa.Table, kind: str) -> dict[Any, Any]:
     found: dict[Any, Any] | None = table.info.get(key)
     if found is None:
         found = table.info[key] = {}
+    return found
+
+
+def kept_value(table: sa.Table, kind: str, build: Callable[[], _T]) -> _T:
+    """The one thing of `kind` kept for the table object, built the first time."""
+    store = kept_for(table, kind)
+    if None not in store:
+        store[None] = build()
+    found: _T = store[None]
     return found

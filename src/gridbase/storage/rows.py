@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gridbase.clock import now
 from gridbase.storage import batch_sql
 from gridbase.storage.direct import can_read_directly, read_directly, run_directly
-from gridbase.storage.kept import kept_for
+from gridbase.storage.kept import kept_for, kept_value
 from gridbase.storage.table_versions import Bump, bump_params
 
 __all__ = [
@@ -144,10 +144,8 @@ async def count_rows(
     conn: AsyncConnection, table: sa.Table, where: sa.ColumnElement[bool] | None = None
 ) -> int:
     if where is None:
-        kept = kept_for(table, "counts")
-        query = kept.get(None)
-        if query is None:
-            query = kept[None] = sa.select(sa.func.count()).select_from(table)
+        query = kept_value(table, "count",
+                           lambda: sa.select(sa.func.count()).select_from(table))
     else:
         query = sa.select(sa.func.count()).select_from(table).where(where)
     return int(await conn.scalar(query) or 0)
@@ -166,16 +164,16 @@ async def existing_ids(conn: AsyncConnection, table: sa.Table, ids: Iterable[int
     if conn.dialect.name != "postgresql":
         return set((await conn.scalars(sa.select(table.c.id).where(
             id_in(table.c.id, storable, conn.dialect.name)))).all())
-    kept = kept_for(table, "existing_ids")
-    statement = kept.get(None)
-    if statement is None:
-        given = sa.func.unnest(sa.bindparam("row_ids", type_=ARRAY(sa.Integer))
-                               ).table_valued("id").render_derived(name="given")
-        statement = kept[None] = sa.select(
-            sa.func.array_agg(table.c.id, type_=ARRAY(sa.Integer)).label("ids")
-        ).select_from(given.join(table, table.c.id == given.c.id))
+    statement = kept_value(table, "existing_ids", lambda: _existing_ids_statement(table))
     [found] = await run_directly(conn, statement, {"row_ids": storable})
     return set(found["ids"] or ())
+
+
+def _existing_ids_statement(table: sa.Table) -> sa.Select[Any]:
+    given = sa.func.unnest(sa.bindparam("row_ids", type_=ARRAY(sa.Integer))
+                           ).table_valued("id").render_derived(name="given")
+    return sa.select(sa.func.array_agg(table.c.id, type_=ARRAY(sa.Integer)).label("ids")
+                     ).select_from(given.join(table, table.c.id == given.c.id))
 
 
 async def renumber(conn: AsyncConnection, table: sa.Table) -> None:

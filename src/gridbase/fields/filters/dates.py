@@ -8,7 +8,8 @@ stored column on both backends. An unreadable value matches nothing; the negated
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+import functools
+from datetime import datetime, tzinfo
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -100,9 +101,7 @@ class _MultiStepFilter(DateFilter):
         if operator in _EMPTY_MEANS_ALL and text == "":
             return None
         # read only where the period depends on it (not an `exact_date`)
-        def today() -> date:
-            return ctx.today(zone)
-
+        today = functools.partial(ctx.today, zone)
         period = operator_period(operator, text, today, zone, has_time(spec))
         start, end = self.span(period, today)
         return within(ctx, spec, zone, start, end)
